@@ -1,0 +1,32 @@
+// Shared helpers for the bench programs: percentiles, a table, CPU time.
+export function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function summarize(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) };
+}
+
+export function table(headers: string[], rows: Array<Array<string | number>>) {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === "number" ? formatNumber(c) : c)))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
+  const line = (r: Array<string | number>) => "| " + r.map((c, i) => String(c).padEnd(widths[i])).join(" | ") + " |";
+  console.log(line(cells[0]));
+  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+  for (const r of cells.slice(1)) console.log(line(r));
+}
+
+function formatNumber(n: number) {
+  if (n >= 1000) return Math.round(n).toLocaleString("en-US");
+  return n.toFixed(n >= 100 ? 0 : n >= 10 ? 1 : 2);
+}
+
+/** This process's CPU seconds (user + system), from /proc (Linux). */
+export function cpuSeconds() {
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,74 @@
+//! `deno_knitting`: real threads, normal functions. Task pools for deno_core
+//! runtimes: each pool worker is an OS thread with its own JS runtime, and
+//! calls travel through shared-memory mailboxes (see `PROTOCOL.md`).
+//!
+//! Add [`deno_knitting`] to a runtime with [`KnittingRole::Host`] and load
+//! modules with [`KnitModuleLoader`]; JS then imports `"knitting"`.
+
+mod errors;
+mod layout;
+mod mailbox;
+mod module_loader;
+mod payload;
+mod pool;
+mod runtime;
+mod wake;
+mod worker;
+
+use std::sync::Arc;
+
+pub use errors::KnittingError;
+pub use mailbox::Direction;
+pub use mailbox::Frame;
+pub use mailbox::LaneMemory;
+pub use mailbox::Ring;
+pub use module_loader::KnitModuleLoader;
+pub use module_loader::API_SPECIFIERS;
+pub use runtime::create_main_worker;
+pub use runtime::create_web_worker_callback;
+pub use runtime::RuntimeSpec;
+pub use worker::BoxError;
+pub use worker::DenoWorkerFactory;
+pub use worker::WorkerRuntimeArgs;
+pub use worker::WorkerRuntimeFactory;
+
+/// Which side of the pools a runtime is.
+pub enum KnittingRole {
+    /// A runtime that may create pools; its workers are built by the factory.
+    Host(Arc<dyn WorkerRuntimeFactory>),
+    /// A pool worker (set up by the pool itself).
+    Worker(worker::KnittingWorker),
+}
+
+deno_core::extension!(
+  deno_knitting,
+  deps = [deno_web],
+  ops = [
+    layout::op_knitting_layout,
+    pool::op_knitting_pool_create,
+    pool::op_knitting_lane_buffer,
+    pool::op_knitting_lane_failure,
+    pool::op_knitting_pool_shutdown,
+    wake::op_knitting_wake_worker,
+    wake::op_knitting_host_park,
+    wake::op_knitting_worker_park,
+    wake::op_knitting_wake_host,
+    wake::op_knitting_yield,
+    payload::op_knitting_put_bytes,
+    payload::op_knitting_put_text,
+    payload::op_knitting_take_bytes,
+    payload::op_knitting_take_text,
+    worker::op_knitting_worker_init,
+    worker::op_knitting_worker_ready,
+    worker::op_knitting_is_worker,
+  ],
+  esm_entry_point = "ext:deno_knitting/99_api.js",
+  esm = [dir "../js", "01_codec.js", "02_mailbox.js", "03_host.js", "04_worker.js", "99_api.js"],
+  options = { role: KnittingRole },
+  state = |state, options| {
+    match options.role {
+      KnittingRole::Host(factory) => state.put(pool::KnittingHost::new(factory)),
+      KnittingRole::Worker(worker) => state.put(worker),
+    }
+  },
+);

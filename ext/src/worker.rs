@@ -1,0 +1,161 @@
+//! Pool worker threads: one OS thread per lane, one JS runtime per thread
+//! for the thread's whole life (a v8x bug breaks threads that make a second
+//! runtime), and the ops the worker's loop (js/04_worker.js) uses.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use deno_core::op2;
+use deno_core::Extension;
+use deno_core::ModuleSpecifier;
+use deno_core::OpState;
+use deno_runtime::deno_permissions::Permissions;
+use deno_runtime::deno_permissions::PermissionsContainer;
+use deno_runtime::deno_permissions::PermissionsOptions;
+use deno_runtime::permissions::RuntimePermissionDescriptorParser;
+use deno_runtime::worker::MainWorker;
+
+use crate::errors::KnittingError;
+use crate::layout::Word;
+use crate::layout::LANE_READY;
+use crate::module_loader::WORKER_URL;
+use crate::pool::Lane;
+use crate::runtime::create_main_worker;
+use crate::runtime::RuntimeSpec;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Builds the JS runtime of a pool worker. Called on the worker's own
+/// thread. The runtime must include `args.knitting` among its extensions
+/// and load modules with [`crate::KnitModuleLoader`] (or a loader that
+/// serves its `knit:` modules).
+pub trait WorkerRuntimeFactory: Send + Sync + 'static {
+    fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError>;
+}
+
+pub struct WorkerRuntimeArgs {
+    /// `deno_knitting` set up for this lane.
+    pub knitting: Extension,
+    /// The worker's entry module (`knit:worker`).
+    pub main_module: ModuleSpecifier,
+}
+
+/// The default factory: a deno_runtime `MainWorker` with the given
+/// permissions, so Web APIs and `Deno.*` work inside tasks.
+pub struct DenoWorkerFactory {
+    pub permissions: PermissionsOptions,
+}
+
+impl WorkerRuntimeFactory for DenoWorkerFactory {
+    fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError> {
+        let parser = Arc::new(RuntimePermissionDescriptorParser::new(
+            sys_traits::impls::RealSys,
+        ));
+        let permissions = Permissions::from_options(parser.as_ref(), &self.permissions)?;
+        Ok(create_main_worker(RuntimeSpec {
+            main_module: args.main_module,
+            permissions: PermissionsContainer::new(parser, permissions),
+            args: vec![],
+            extensions: vec![args.knitting],
+        }))
+    }
+}
+
+/// The worker side's op state.
+pub struct KnittingWorker {
+    pub lane: Arc<Lane>,
+    pub init: Arc<serde_json::Value>,
+}
+
+pub fn worker_lane_opt(state: &OpState) -> Option<Arc<Lane>> {
+    state.try_borrow::<KnittingWorker>().map(|w| w.lane.clone())
+}
+
+pub fn worker_lane(state: &OpState) -> Result<Arc<Lane>, KnittingError> {
+    worker_lane_opt(state).ok_or(KnittingError::NotAWorker)
+}
+
+pub fn spawn_lane(
+    lane: Arc<Lane>,
+    factory: Arc<dyn WorkerRuntimeFactory>,
+    init: Arc<serde_json::Value>,
+) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name(format!("knit-worker-{}", lane.index))
+        .spawn(move || {
+            let outcome =
+                std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, factory, init)));
+            let failure = match outcome {
+                Ok(Ok(())) => None,
+                Ok(Err(error)) => Some(error.to_string()),
+                Err(panic) => Some(format!(
+                    "the worker thread panicked: {}",
+                    panic
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or(panic.downcast_ref::<&str>().copied())
+                        .unwrap_or("unknown cause")
+                )),
+            };
+            match failure {
+                Some(reason) if !lane.is_closing() => lane.fail(reason),
+                // Closing, or the loop ended by itself: either way the host learns it.
+                _ => lane.host_bell.ring(),
+            }
+        })
+}
+
+fn run_lane(
+    lane: &Arc<Lane>,
+    factory: Arc<dyn WorkerRuntimeFactory>,
+    init: Arc<serde_json::Value>,
+) -> Result<(), BoxError> {
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    tokio.block_on(async {
+        let main_module = ModuleSpecifier::parse(WORKER_URL)?;
+        let knitting = crate::deno_knitting::init(crate::KnittingRole::Worker(KnittingWorker {
+            lane: lane.clone(),
+            init,
+        }));
+        let mut worker = factory.create(WorkerRuntimeArgs {
+            knitting,
+            main_module: main_module.clone(),
+        })?;
+        lane.set_isolate(worker.js_runtime.v8_isolate().thread_safe_handle());
+        // Resolves when the worker loop returns, i.e. when the lane closes.
+        worker.execute_main_module(&main_module).await?;
+        Ok(())
+    })
+}
+
+/// What the worker loop needs to start: its task table and tuning.
+#[op2]
+#[serde]
+pub fn op_knitting_worker_init(state: &OpState) -> Result<serde_json::Value, KnittingError> {
+    let worker = state
+        .try_borrow::<KnittingWorker>()
+        .ok_or(KnittingError::NotAWorker)?;
+    Ok(serde_json::Value::clone(&worker.init))
+}
+
+/// The worker found its tasks and serves.
+#[op2(fast)]
+pub fn op_knitting_worker_ready(state: &mut OpState) -> Result<(), KnittingError> {
+    let lane = worker_lane(state)?;
+    let _ = lane.memory.word(Word::LaneState).compare_exchange(
+        crate::layout::LANE_STARTING,
+        LANE_READY,
+        std::sync::atomic::Ordering::SeqCst,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    Ok(())
+}
+
+/// `isMain` is false inside pool workers.
+#[op2(fast)]
+pub fn op_knitting_is_worker(state: &OpState) -> bool {
+    state.has::<KnittingWorker>()
+}

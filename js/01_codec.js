@@ -1,0 +1,250 @@
+// The one codec: a JS value <-> one slot (tag, length, a number field and
+// inline bytes), used in both directions. Values too big for the inline area
+// go to the lane's payload store in Rust and the slot carries the handle.
+//
+// Small strings travel as UTF-16 code units (lossless, no op call); large
+// ones as UTF-8 made by Rust. Objects and arrays are checked (so an
+// unsupported value is named with its path) and then structured-serialized.
+import { core } from "ext:core/mod.js";
+import {
+  op_knitting_put_bytes,
+  op_knitting_put_text,
+  op_knitting_take_bytes,
+  op_knitting_take_text,
+} from "ext:core/ops";
+import { L } from "ext:deno_knitting/02_mailbox.js";
+
+export const Tag = {
+  UNDEFINED: 0,
+  NULL: 1,
+  TRUE: 2,
+  FALSE: 3,
+  NUMBER: 4,
+  BIGINT: 5,
+  STRING: 6,
+  BYTES: 7,
+  ARRAY_BUFFER: 8,
+  STRUCTURED: 9,
+  ERROR: 10,
+};
+/** Set on the tag when the bytes live in the payload store (handle in the number field). */
+const EXTERNAL = 0x100;
+const INLINE_CHARS = L.inlineBytes >> 1;
+
+const ObjectPrototype = Object.prototype;
+const { getPrototypeOf, keys: objectKeys } = Object;
+const { isArray } = Array;
+const TypedArray = getPrototypeOf(Uint8Array);
+
+function setHead(view, at, tag, len) {
+  const w = at >> 2;
+  view.u32[w + 2] = tag;
+  view.u32[w + 3] = len;
+}
+
+function encodeText(tag, text, view, at, pool, lane) {
+  const length = text.length;
+  if (length <= INLINE_CHARS) {
+    const u16 = view.u16;
+    const base = (at + L.slotInline) >> 1;
+    for (let i = 0; i < length; i++) u16[base + i] = text.charCodeAt(i);
+    setHead(view, at, tag, length << 1);
+  } else {
+    view.f64[(at + L.slotNumber) >> 3] = op_knitting_put_text(pool, lane, text);
+    setHead(view, at, tag | EXTERNAL, length);
+  }
+}
+
+function encodeBytes(tag, bytes, view, at, pool, lane) {
+  const length = bytes.byteLength;
+  if (length <= L.inlineBytes) {
+    view.u8.set(bytes, at + L.slotInline);
+    setHead(view, at, tag, length);
+  } else {
+    view.f64[(at + L.slotNumber) >> 3] = op_knitting_put_bytes(pool, lane, bytes);
+    setHead(view, at, tag | EXTERNAL, length);
+  }
+}
+
+function describe(value) {
+  if (typeof value === "function") return value.name ? `a function (${value.name})` : "a function";
+  if (typeof value === "symbol") return `a symbol (${String(value)})`;
+  if (value instanceof Promise) return "a Promise (await it before the call, or pass it as the whole argument)";
+  const name = value?.constructor?.name;
+  return name ? `an instance of ${name}` : "an object with an unknown prototype";
+}
+
+function unsupported(path, value) {
+  return new TypeError(`${path} is ${describe(value)}, which cannot be sent to or from a Knitting worker`);
+}
+
+function isPlainObject(value) {
+  const proto = getPrototypeOf(value);
+  return proto === ObjectPrototype || proto === null;
+}
+
+// Types the structured serializer carries faithfully.
+function isStructuredLeaf(value) {
+  return value instanceof Date || value instanceof ArrayBuffer || value instanceof TypedArray ||
+    value instanceof DataView || value instanceof RegExp || value instanceof Error;
+}
+
+/** Walk an object graph and throw a TypeError naming the first value we cannot send. */
+function check(value, path, seen) {
+  switch (typeof value) {
+    case "function":
+    case "symbol":
+      throw unsupported(path, value);
+    case "object":
+      break;
+    default:
+      return;
+  }
+  if (value === null || seen.has(value)) return;
+  seen.add(value);
+  if (isArray(value)) {
+    for (let i = 0; i < value.length; i++) check(value[i], `${path}[${i}]`, seen);
+  } else if (isPlainObject(value)) {
+    const keys = objectKeys(value);
+    for (let i = 0; i < keys.length; i++) check(value[keys[i]], `${path}.${keys[i]}`, seen);
+  } else if (value instanceof Map) {
+    for (const [k, v] of value) {
+      check(k, `${path}<key>`, seen);
+      check(v, `${path}.get(${typeof k === "string" ? JSON.stringify(k) : String(k)})`, seen);
+    }
+  } else if (value instanceof Set) {
+    for (const v of value) check(v, `${path}<entry>`, seen);
+  } else if (!isStructuredLeaf(value)) {
+    throw unsupported(path, value);
+  }
+}
+
+/**
+ * Encode `value` into the slot at byte `at` of `view`. Throws a TypeError
+ * (and writes nothing the other side can see) when the value cannot be sent.
+ */
+export function encode(value, view, at, pool, lane, path = "arg") {
+  switch (typeof value) {
+    case "undefined":
+      return setHead(view, at, Tag.UNDEFINED, 0);
+    case "boolean":
+      return setHead(view, at, value ? Tag.TRUE : Tag.FALSE, 0);
+    case "number":
+      view.f64[(at + L.slotNumber) >> 3] = value;
+      return setHead(view, at, Tag.NUMBER, 0);
+    case "string":
+      return encodeText(Tag.STRING, value, view, at, pool, lane);
+    case "bigint":
+      return encodeText(Tag.BIGINT, value.toString(16), view, at, pool, lane);
+    case "object":
+      if (value === null) return setHead(view, at, Tag.NULL, 0);
+      if (getPrototypeOf(value) === Uint8Array.prototype) return encodeBytes(Tag.BYTES, value, view, at, pool, lane);
+      if (value instanceof ArrayBuffer) return encodeBytes(Tag.ARRAY_BUFFER, new Uint8Array(value), view, at, pool, lane);
+      if (isArray(value) || isPlainObject(value) || value instanceof Map || value instanceof Set || isStructuredLeaf(value)) {
+        check(value, path, new Set());
+        return encodeBytes(Tag.STRUCTURED, core.serialize(value), view, at, pool, lane);
+      }
+  }
+  throw unsupported(path, value);
+}
+
+function errorRecord(error) {
+  const record = { name: String(error.name), message: String(error.message), stack: String(error.stack ?? "") };
+  if (error.cause !== undefined) {
+    record.cause = error.cause instanceof Error ? errorRecord(error.cause) : { value: safeCause(error.cause) };
+  }
+  return record;
+}
+
+// A non-Error cause rides inside the error's JSON record.
+function safeCause(cause) {
+  if (typeof cause === "bigint" || typeof cause === "symbol" || typeof cause === "function") return String(cause);
+  try {
+    return JSON.parse(JSON.stringify(cause));
+  } catch {
+    return String(cause);
+  }
+}
+
+/** Encode a rejection reason: Errors keep name, message, stack and cause; other values go as they are. */
+export function encodeReason(reason, view, at, pool, lane) {
+  if (reason instanceof Error) {
+    return encodeText(Tag.ERROR, JSON.stringify(errorRecord(reason)), view, at, pool, lane);
+  }
+  try {
+    return encode(reason, view, at, pool, lane, "thrown value");
+  } catch {
+    return encodeText(Tag.STRING, String(reason), view, at, pool, lane);
+  }
+}
+
+const errorClasses = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+
+function reviveError(record) {
+  const Class = Object.hasOwn(errorClasses, record.name) ? errorClasses[record.name] : Error;
+  const error = new Class(record.message);
+  if (error.name !== record.name) {
+    Object.defineProperty(error, "name", { value: record.name, writable: true, configurable: true });
+  }
+  Object.defineProperty(error, "stack", { value: record.stack, writable: true, configurable: true });
+  if (record.cause !== undefined) {
+    error.cause = "value" in record.cause ? record.cause.value : reviveError(record.cause);
+  }
+  return error;
+}
+
+function decodeText(view, at, tag, len, pool, lane) {
+  if (tag & EXTERNAL) {
+    return op_knitting_take_text(pool, lane, view.f64[(at + L.slotNumber) >> 3]);
+  }
+  const base = (at + L.slotInline) >> 1;
+  const chars = len >> 1;
+  if (chars <= 64) {
+    let text = "";
+    for (let i = 0; i < chars; i++) text += String.fromCharCode(view.u16[base + i]);
+    return text;
+  }
+  return String.fromCharCode.apply(null, view.u16.subarray(base, base + chars));
+}
+
+function decodeBytes(view, at, tag, len, pool, lane) {
+  if (tag & EXTERNAL) return op_knitting_take_bytes(pool, lane, view.f64[(at + L.slotNumber) >> 3]);
+  const start = at + L.slotInline;
+  return view.u8.slice(start, start + len);
+}
+
+/** Decode the slot at byte `at` of `view` into a fresh value (nothing aliases the slot). */
+export function decode(view, at, pool, lane) {
+  const w = at >> 2;
+  const tag = view.u32[w + 2];
+  const len = view.u32[w + 3];
+  switch (tag & ~EXTERNAL) {
+    case Tag.UNDEFINED:
+      return undefined;
+    case Tag.NULL:
+      return null;
+    case Tag.TRUE:
+      return true;
+    case Tag.FALSE:
+      return false;
+    case Tag.NUMBER:
+      return view.f64[(at + L.slotNumber) >> 3];
+    case Tag.STRING:
+      return decodeText(view, at, tag, len, pool, lane);
+    case Tag.BIGINT: {
+      const hex = decodeText(view, at, tag, len, pool, lane);
+      return hex[0] === "-" ? -BigInt("0x" + hex.slice(1)) : BigInt("0x" + hex);
+    }
+    case Tag.BYTES:
+      return decodeBytes(view, at, tag, len, pool, lane);
+    case Tag.ARRAY_BUFFER: {
+      const bytes = decodeBytes(view, at, tag, len, pool, lane);
+      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+    }
+    case Tag.STRUCTURED:
+      return core.deserialize(decodeBytes(view, at, tag, len, pool, lane));
+    case Tag.ERROR:
+      return reviveError(JSON.parse(decodeText(view, at, tag, len, pool, lane)));
+  }
+  throw new TypeError(`Knitting: corrupt slot (unknown payload tag ${tag})`);
+}

@@ -1,0 +1,48 @@
+// One lane's shared memory seen from JS: typed-array views over the
+// SharedArrayBuffer Rust allocated, and the ring arithmetic of PROTOCOL.md.
+// Counters are int32 in memory and wrap; `(a - b) | 0` is the distance.
+import { op_knitting_layout } from "ext:core/ops";
+
+export const L = op_knitting_layout();
+const SLOT_MASK = L.slots - 1;
+
+/** Typed views over one slot-addressable buffer (a lane, or a scratch slot). */
+export class SlotView {
+  constructor(buffer) {
+    this.u8 = new Uint8Array(buffer);
+    this.u16 = new Uint16Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+  }
+}
+
+export class LaneView extends SlotView {
+  constructor(sab) {
+    super(sab);
+    this.i32 = new Int32Array(sab);
+  }
+}
+
+/** A private one-slot buffer: a frame encoded now and published later. */
+export function scratchSlot() {
+  return new SlotView(new ArrayBuffer(L.slotBytes));
+}
+
+export function requestSlot(counter) {
+  return L.reqRing + (counter & SLOT_MASK) * L.slotBytes;
+}
+
+export function responseSlot(counter) {
+  return L.resRing + (counter & SLOT_MASK) * L.slotBytes;
+}
+
+/** Copy a scratch frame into a ring slot. */
+export function copyFrame(view, at, scratch) {
+  view.u8.set(scratch.u8, at);
+}
+
+export function writeHeader(view, at, id, fnOrStatus) {
+  const w = at >> 2;
+  view.u32[w] = id;
+  view.u32[w + 1] = fnOrStatus;
+}

@@ -1,0 +1,152 @@
+// The public Knitting API: task, createPool, isMain, importTask, setModuleUrl.
+// User code reaches it as the `knitting` module (a facade over the frozen
+// object installed below); the internals above stay module-private.
+import { op_knitting_is_worker } from "ext:core/ops";
+import { HostPool } from "ext:deno_knitting/03_host.js";
+import { TASK_BRAND, workerMain } from "ext:deno_knitting/04_worker.js";
+
+export const isMain = !op_knitting_is_worker();
+
+let moduleUrlOverride = null;
+let nextTaskId = 0;
+/** Per module URL: how many tasks it has defined, so host and worker agree on `at`. */
+const tasksPerModule = new Map();
+
+const URL_IN_FRAME = /((?:file|https?|data|blob):[^\s()]*?)(?::\d+){1,2}\)?\s*$/;
+
+/** The URL of the user module that called into this API (first frame outside the runtime). */
+function callerUrl() {
+  const stack = new Error().stack ?? "";
+  for (const line of stack.split("\n")) {
+    const match = URL_IN_FRAME.exec(line);
+    if (match !== null) return match[1];
+  }
+  throw new Error(
+    "Knitting could not tell which module called it (no file URL in the stack); call setModuleUrl(import.meta.url) first",
+  );
+}
+
+export function setModuleUrl(url) {
+  moduleUrlOverride = url === undefined || url === null ? null : String(new URL(url));
+}
+
+function defineTask(f, options, imported) {
+  const importedFrom = moduleUrlOverride ?? callerUrl();
+  const at = tasksPerModule.get(importedFrom) ?? 0;
+  tasksPerModule.set(importedFrom, at + 1);
+  const definition = {
+    ...options,
+    f,
+    id: nextTaskId++,
+    importedFrom,
+    at,
+    imported,
+    [TASK_BRAND]: true,
+  };
+  definition.createPool = (poolOptions) => createPool(poolOptions)({ [f.name || "task"]: definition });
+  return definition;
+}
+
+export function task(definition) {
+  if (typeof definition?.f !== "function") {
+    throw new TypeError("task() takes an object with a function f, e.g. task({ f: (name) => `hello ${name}` })");
+  }
+  return defineTask(definition.f, definition, false);
+}
+
+export function importTask({ href, name = "default", ...options } = {}) {
+  if (typeof href !== "string" || href === "") {
+    throw new TypeError("importTask() needs href, the URL or path of the module to import in the worker");
+  }
+  const url = new URL(href, moduleUrlOverride ?? callerUrl()).href;
+  let loaded = null;
+  const f = async (arg) => {
+    if (loaded === null) {
+      const namespace = await import(url);
+      loaded = namespace[name];
+      if (typeof loaded !== "function") {
+        const available = Object.keys(namespace).join(", ") || "none";
+        loaded = null;
+        throw new TypeError(
+          `importTask expected export "${name}" from "${url}" to be a function. Available exports: ${available}`,
+        );
+      }
+    }
+    return loaded(arg);
+  };
+  return defineTask(f, options, true);
+}
+
+// Inside a worker, module top-level code that builds a pool gets this: it
+// can be destructured and disposed, but calling a task through it throws.
+function inertPool() {
+  const refuse = () => {
+    throw new Error("createPool can only be called in the main thread (guard the calls with isMain)");
+  };
+  const call = new Proxy(Object.create(null), { get: () => refuse });
+  return {
+    call,
+    shutdown: () => Promise.resolve(),
+    [Symbol.dispose]() {},
+    [Symbol.asyncDispose]: () => Promise.resolve(),
+  };
+}
+
+function threadCount(threads) {
+  if (threads === undefined) return 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`createPool: threads must be a positive integer, got ${String(threads)}`);
+  }
+  return threads;
+}
+
+export function createPool(options = {}) {
+  const threads = threadCount(options.threads);
+  return (tasks) => {
+    if (!isMain) return inertPool();
+    if (tasks === null || typeof tasks !== "object") {
+      throw new TypeError("createPool(options)(tasks): tasks must be an object such as { hello }");
+    }
+    const keys = Object.keys(tasks);
+    if (keys.length === 0) throw new TypeError("createPool(options)(tasks): tasks has no entries");
+    let callerModule = null;
+    const table = keys.map((key) => {
+      const value = tasks[key];
+      if (value?.[TASK_BRAND] === true) return { key, url: value.importedFrom, at: value.at };
+      if (typeof value === "function") {
+        callerModule ??= moduleUrlOverride ?? callerUrl();
+        return { key, url: callerModule, at: null };
+      }
+      throw new TypeError(`createPool task "${key}" must be a task definition or exported function`);
+    });
+    const pool = new HostPool(threads, table, { spinIterations: options.worker?.timers?.spinIterations });
+    const call = Object.create(null);
+    keys.forEach((key, index) => {
+      call[key] = (arg) => pool.call(index, arg);
+    });
+    Object.freeze(call);
+    const shutdown = () => pool.shutdown();
+    return {
+      call,
+      shutdown,
+      [Symbol.dispose]() {
+        shutdown();
+      },
+      [Symbol.asyncDispose]() {
+        return shutdown();
+      },
+    };
+  };
+}
+
+const api = Object.freeze({ createPool, task, isMain, importTask, setModuleUrl });
+Object.defineProperty(globalThis, Symbol.for("knitting.api"), { value: api });
+if (!isMain) {
+  Object.defineProperty(globalThis, Symbol.for("knitting.workerMain"), {
+    configurable: true,
+    value: () => {
+      delete globalThis[Symbol.for("knitting.workerMain")];
+      return workerMain();
+    },
+  });
+}

@@ -1,0 +1,82 @@
+// A tiny test runner for `knit run`: register with `test`, then
+// `if (isMain) await run()`. Prints one line per test and a closing
+// "N passed, N failed"; exits 1 when anything failed.
+type TestFn = () => unknown | Promise<unknown>;
+const tests: Array<[string, TestFn]> = [];
+
+export function test(name: string, fn: TestFn) {
+  tests.push([name, fn]);
+}
+
+export async function run() {
+  let passed = 0;
+  let failed = 0;
+  for (const [name, fn] of tests) {
+    try {
+      await fn();
+      passed++;
+      console.log(`ok - ${name}`);
+    } catch (error) {
+      failed++;
+      console.log(`FAIL - ${name}\n${(error as Error)?.stack ?? error}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  if (failed > 0) Deno.exit(1);
+}
+
+export class AssertionError extends Error {
+  override name = "AssertionError";
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "bigint") return `${value}n`;
+  if (value instanceof Uint8Array) return `Uint8Array(${value.length})`;
+  if (typeof value === "string" && value.length > 80) return JSON.stringify(value.slice(0, 80)) + "…";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export function equal(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (a instanceof ArrayBuffer) return equal(new Uint8Array(a), new Uint8Array(b as ArrayBuffer));
+  if (ArrayBuffer.isView(a)) {
+    const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const y = new Uint8Array((b as ArrayBufferView).buffer, (b as ArrayBufferView).byteOffset, (b as ArrayBufferView).byteLength);
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
+  if (a instanceof Date) return a.getTime() === (b as Date).getTime();
+  if (a instanceof Map || a instanceof Set) return equal([...a], [...(b as Map<unknown, unknown>)]);
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+export function assertEquals(actual: unknown, expected: unknown, message = "") {
+  if (!equal(actual, expected)) {
+    throw new AssertionError(`${message ? message + ": " : ""}expected ${describe(expected)}, got ${describe(actual)}`);
+  }
+}
+
+export function assert(condition: unknown, message = "assertion failed"): asserts condition {
+  if (!condition) throw new AssertionError(message);
+}
+
+/** Resolves with the rejection reason; fails if the promise resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<any> {
+  try {
+    const value = await promise;
+    throw new AssertionError(`expected a rejection, got ${describe(value)}`);
+  } catch (error) {
+    if (error instanceof AssertionError) throw error;
+    return error;
+  }
+}

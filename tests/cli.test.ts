@@ -1,0 +1,60 @@
+// The `knit` command itself: exit codes, error output, help and version.
+import { isMain } from "knitting";
+import { assert, assertEquals, run, test } from "./_harness.ts";
+
+const knit = Deno.execPath();
+const fixtures = new URL("./fixtures/", import.meta.url);
+
+async function knitRun(...args: string[]) {
+  const output = await new Deno.Command(knit, { args, stdout: "piped", stderr: "piped" }).output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+test("the seed example prints hello world through a worker", async () => {
+  const result = await knitRun("run", new URL("../examples/hello.ts", import.meta.url).pathname);
+  assertEquals(result.stdout, "hello world\n");
+  assertEquals(result.code, 0);
+});
+
+test("an uncaught error prints its stack with .ts lines and exits 1", async () => {
+  const result = await knitRun("run", new URL("throws.ts", fixtures).pathname);
+  assertEquals(result.code, 1);
+  assert(result.stderr.includes("kaboom"), result.stderr);
+  assert(/throws\.ts:\d+/.test(result.stderr), result.stderr);
+});
+
+test("a missing module is a one-line error with exit 2", async () => {
+  const result = await knitRun("run", "/nonexistent/main.ts");
+  assertEquals(result.code, 2);
+  assertEquals(result.stderr.trim().split("\n").length, 1, result.stderr);
+  assert(result.stderr.includes("module not found"), result.stderr);
+});
+
+test("an unknown flag exits 2", async () => {
+  const result = await knitRun("run", "--allow-everything", "main.ts");
+  assertEquals(result.code, 2);
+});
+
+test("no permission is granted by default; flags grant them", async () => {
+  const denied = await knitRun("run", new URL("reads_env.ts", fixtures).pathname);
+  assertEquals(denied.stdout.trim(), "NotCapable");
+  const allowed = await knitRun("run", "--allow-env=HOME", new URL("reads_env.ts", fixtures).pathname);
+  assertEquals(allowed.stdout.trim(), "granted");
+});
+
+test("script arguments reach Deno.args", async () => {
+  const result = await knitRun("run", new URL("args.ts", fixtures).pathname, "one", "--two");
+  assertEquals(result.stdout.trim(), '["one","--two"]');
+});
+
+test("--help and --version work", async () => {
+  const help = await knitRun("--help");
+  assertEquals(help.code, 0);
+  assert(help.stdout.includes("run"), help.stdout);
+  const version = await knitRun("--version");
+  assertEquals(version.code, 0);
+  assert(/^knit \d+\.\d+\.\d+/.test(version.stdout), version.stdout);
+});
+
+if (isMain) await run();
