@@ -49,9 +49,12 @@ function encodeText(tag, text, view, at, pool, lane) {
     const base = (at + L.slotInline) >> 1;
     for (let i = 0; i < length; i++) u16[base + i] = text.charCodeAt(i);
     setHead(view, at, tag, length << 1);
-  } else {
+  } else if (text.isWellFormed()) {
     view.f64[(at + L.slotNumber) >> 3] = op_knitting_put_text(pool, lane, text);
     setHead(view, at, tag | EXTERNAL, length);
+  } else {
+    // UTF-8 cannot carry a lone surrogate; the structured form can.
+    encodeBytes(Tag.STRUCTURED, core.serialize(text), view, at, pool, lane);
   }
 }
 

@@ -31,10 +31,11 @@ const cases: Array<[string, unknown]> = [
   ["long unicode string", unicode.repeat(500)],
   ["inline-boundary string", "x".repeat(116)],
   ["just past inline string", "x".repeat(117)],
+  ["short string with a lone surrogate", "a\ud800b"],
+  ["long string with lone surrogates", "\udc00x".repeat(5000) + "\ud83e"],
   ["plain object", { a: 1, b: "two", c: [true, null], d: { e: { f: 1.5 } } }],
   ["array", [1, "two", { three: 3 }, [4]]],
   ["object with undefined and NaN inside", { u: undefined, n: NaN, z: -0 }],
-  ["null-prototype object", Object.assign(Object.create(null), { x: 1 })],
   ["large object", { rows: Array.from({ length: 2000 }, (_, i) => ({ i, name: `row ${i}` })) }],
   ["empty Uint8Array", new Uint8Array()],
   ["small Uint8Array", new Uint8Array([0, 1, 2, 254, 255])],
@@ -50,6 +51,10 @@ for (const [name, value] of cases) {
     assertEquals(Object.prototype.toString.call(back), Object.prototype.toString.call(value), "type");
   });
 }
+
+test("a null-prototype object arrives as a plain object with the same entries", async () => {
+  assertEquals(await pool.call.echo(Object.assign(Object.create(null), { x: 1 })), { x: 1 });
+});
 
 test("a Uint8Array view of a larger buffer sends only its bytes", async () => {
   const whole = new Uint8Array([1, 2, 3, 4, 5, 6]);
