@@ -45,11 +45,20 @@ pub enum Command {
 pub struct RunArgs {
     #[command(flatten)]
     pub permissions: PermissionFlags,
-    /// The module to run (.js, .mjs, .ts, .mts, .tsx, .jsx)
-    pub file: String,
-    /// Arguments for the script (Deno.args)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+    /// The module to run (.js, .mjs, .ts, .mts, .tsx, .jsx), then the script's
+    /// own arguments (Deno.args): everything after the module is the script's.
+    #[arg(value_name = "FILE [ARGS]", required = true, num_args = 1.., trailing_var_arg = true)]
+    pub script: Vec<String>,
+}
+
+impl RunArgs {
+    pub fn file(&self) -> &str {
+        &self.script[0]
+    }
+
+    pub fn script_args(&self) -> Vec<String> {
+        self.script[1..].to_vec()
+    }
 }
 
 #[derive(Args, Default, Debug)]
@@ -145,7 +154,8 @@ mod tests {
             options.allow_env, None,
             "flags after the file belong to the script"
         );
-        assert_eq!(run.args, vec!["--allow-env", "x"]);
+        assert_eq!(run.file(), "main.ts");
+        assert_eq!(run.script_args(), vec!["--allow-env", "x"]);
     }
 
     #[test]

@@ -38,7 +38,7 @@ fn run(args: RunArgs) -> i32 {
         Ok(cwd) => cwd,
         Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
     };
-    let path = cwd.join(&args.file);
+    let path = cwd.join(args.file());
     if !path.is_file() {
         return usage_error(format!("module not found: {}", path.display()));
     }
@@ -64,7 +64,7 @@ fn run(args: RunArgs) -> i32 {
         let mut worker = deno_knitting::create_main_worker(RuntimeSpec {
             main_module: main_module.clone(),
             permissions,
-            args: args.args,
+            args: args.script_args(),
             extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(
                 factory,
             ))],
