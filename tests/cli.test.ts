@@ -21,7 +21,7 @@ test("an uncaught error prints its stack with .ts lines and exits 1", async () =
   const result = await knitRun("run", new URL("throws.ts", fixtures).pathname);
   assertEquals(result.code, 1);
   assert(result.stderr.includes("kaboom"), result.stderr);
-  assert(/throws\.ts:\d+/.test(result.stderr), result.stderr);
+  assert(/throws\.ts:5:\d+/.test(result.stderr), `the stack should point at the throw on line 5 of the .ts file: ${result.stderr}`);
 });
 
 test("a missing module is a one-line error with exit 2", async () => {
