@@ -21,65 +21,59 @@ use flags::RunArgs;
 const EXIT_USAGE: i32 = 2;
 
 fn main() {
-    let cli = Cli::parse();
-    let code = match cli.command {
-        Command::Run(args) => run(args),
-    };
-    std::process::exit(code);
+  let cli = Cli::parse();
+  let code = match cli.command {
+    Command::Run(args) => run(args),
+  };
+  std::process::exit(code);
 }
 
 fn usage_error(message: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {message}");
-    EXIT_USAGE
+  eprintln!("error: {message}");
+  EXIT_USAGE
 }
 
 fn run(args: RunArgs) -> i32 {
-    let cwd = match std::env::current_dir() {
-        Ok(cwd) => cwd,
-        Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
-    };
-    let path = cwd.join(args.file());
-    if !path.is_file() {
-        return usage_error(format!("module not found: {}", path.display()));
-    }
-    let Ok(main_module) = ModuleSpecifier::from_file_path(&path) else {
-        return usage_error(format!("not a valid module path: {}", path.display()));
-    };
-    let options = args.permissions.to_options();
-    let parser = Arc::new(RuntimePermissionDescriptorParser::new(
-        sys_traits::impls::RealSys,
-    ));
-    let permissions = match Permissions::from_options(parser.as_ref(), &options) {
-        Ok(permissions) => PermissionsContainer::new(parser, permissions),
-        Err(e) => return usage_error(format!("invalid permission flag: {e}")),
-    };
-    let factory = Arc::new(DenoWorkerFactory {
-        permissions: options,
+  let cwd = match std::env::current_dir() {
+    Ok(cwd) => cwd,
+    Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
+  };
+  let path = cwd.join(args.file());
+  if !path.is_file() {
+    return usage_error(format!("module not found: {}", path.display()));
+  }
+  let Ok(main_module) = ModuleSpecifier::from_file_path(&path) else {
+    return usage_error(format!("not a valid module path: {}", path.display()));
+  };
+  let options = args.permissions.to_options();
+  let parser = Arc::new(RuntimePermissionDescriptorParser::new(sys_traits::impls::RealSys));
+  let permissions = match Permissions::from_options(parser.as_ref(), &options) {
+    Ok(permissions) => PermissionsContainer::new(parser, permissions),
+    Err(e) => return usage_error(format!("invalid permission flag: {e}")),
+  };
+  let factory = Arc::new(DenoWorkerFactory { permissions: options });
+  let tokio = tokio::runtime::Builder::new_current_thread()
+    .enable_all()
+    .build()
+    .expect("tokio runtime");
+  let result = tokio.block_on(async {
+    let mut worker = deno_knitting::create_main_worker(RuntimeSpec {
+      main_module: main_module.clone(),
+      permissions,
+      args: args.script_args(),
+      extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(factory))],
     });
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let result = tokio.block_on(async {
-        let mut worker = deno_knitting::create_main_worker(RuntimeSpec {
-            main_module: main_module.clone(),
-            permissions,
-            args: args.script_args(),
-            extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(
-                factory,
-            ))],
-        });
-        worker.execute_main_module(&main_module).await?;
-        worker.dispatch_load_event()?;
-        worker.run_event_loop(false).await?;
-        worker.dispatch_unload_event()?;
-        Ok::<_, deno_core::error::CoreError>(worker.exit_code())
-    });
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error}");
-            1
-        }
+    worker.execute_main_module(&main_module).await?;
+    worker.dispatch_load_event()?;
+    worker.run_event_loop(false).await?;
+    worker.dispatch_unload_event()?;
+    Ok::<_, deno_core::error::CoreError>(worker.exit_code())
+  });
+  match result {
+    Ok(code) => code,
+    Err(error) => {
+      eprintln!("error: {error}");
+      1
     }
+  }
 }

@@ -2,25 +2,25 @@
 
 #[derive(Debug, thiserror::Error, deno_error::JsError)]
 pub enum KnittingError {
-    #[class(type)]
-    #[error("Knitting pool {0} does not exist (it was shut down)")]
-    UnknownPool(u32),
-    #[class(range)]
-    #[error("Knitting pool {pool} has no lane {lane}")]
-    UnknownLane { pool: u32, lane: u32 },
-    #[class(type)]
-    #[error("Payload buffer {0} is unknown or was already taken")]
-    UnknownPayload(u32),
-    #[class(type)]
-    #[error("This op is only available inside a Knitting worker")]
-    NotAWorker,
-    #[class(type)]
-    #[error("Knitting pools cannot be created here: {0}")]
-    PoolsUnavailable(&'static str),
-    #[class(range)]
-    #[error("threads must be an integer from 1 to {max}, got {got}")]
-    BadThreadCount { got: u32, max: u32 },
-    #[class(generic)]
-    #[error("could not start a worker thread: {0}")]
-    Spawn(#[from] std::io::Error),
+  #[class(type)]
+  #[error("Knitting pool {0} does not exist (it was shut down)")]
+  UnknownPool(u32),
+  #[class(range)]
+  #[error("Knitting pool {pool} has no lane {lane}")]
+  UnknownLane { pool: u32, lane: u32 },
+  #[class(type)]
+  #[error("Payload buffer {0} is unknown or was already taken")]
+  UnknownPayload(u32),
+  #[class(type)]
+  #[error("This op is only available inside a Knitting worker")]
+  NotAWorker,
+  #[class(type)]
+  #[error("Knitting pools cannot be created here: {0}")]
+  PoolsUnavailable(&'static str),
+  #[class(range)]
+  #[error("threads must be an integer from 1 to {max}, got {got}")]
+  BadThreadCount { got: u32, max: u32 },
+  #[class(generic)]
+  #[error("could not start a worker thread: {0}")]
+  Spawn(#[from] std::io::Error),
 }

@@ -28,24 +28,24 @@ pub const INLINE_BYTES: usize = SLOT_BYTES - SLOT_INLINE;
 /// not false-share. The value is the line index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Word {
-    /// Requests published (host writes).
-    ReqTail = 0,
-    /// Requests consumed (worker writes).
-    ReqHead = 1,
-    /// Responses published (worker writes).
-    ResTail = 2,
-    /// Responses consumed (host writes).
-    ResHead = 3,
-    /// `WORKER_RUNNING` or `WORKER_PARKED` (worker writes; host CASes PARKED -> RUNNING when it wakes it).
-    WorkerState = 4,
-    /// 1 while the host is about to park or parked (host sets, worker clears when it rings the host).
-    HostParked = 5,
-    /// `LANE_*` lifecycle (Rust writes DEAD/CLOSING, worker writes READY).
-    LaneState = 6,
-    /// 1 while the host holds calls it could not fit into the request ring.
-    ReqBacklog = 7,
-    /// 1 while the worker holds replies it could not fit into the response ring.
-    ResBacklog = 8,
+  /// Requests published (host writes).
+  ReqTail = 0,
+  /// Requests consumed (worker writes).
+  ReqHead = 1,
+  /// Responses published (worker writes).
+  ResTail = 2,
+  /// Responses consumed (host writes).
+  ResHead = 3,
+  /// `WORKER_RUNNING` or `WORKER_PARKED` (worker writes; host CASes PARKED -> RUNNING when it wakes it).
+  WorkerState = 4,
+  /// 1 while the host is about to park or parked (host sets, worker clears when it rings the host).
+  HostParked = 5,
+  /// `LANE_*` lifecycle (Rust writes DEAD/CLOSING, worker writes READY).
+  LaneState = 6,
+  /// 1 while the host holds calls it could not fit into the request ring.
+  ReqBacklog = 7,
+  /// 1 while the worker holds replies it could not fit into the response ring.
+  ResBacklog = 8,
 }
 
 pub const CONTROL_WORDS: usize = 9;
@@ -63,9 +63,9 @@ pub const LANE_CLOSING: u32 = 2;
 pub const LANE_DEAD: u32 = 3;
 
 impl Word {
-    pub const fn byte_offset(self) -> usize {
-        self as usize * CACHE_LINE
-    }
+  pub const fn byte_offset(self) -> usize {
+    self as usize * CACHE_LINE
+  }
 }
 
 const _: () = assert!(CONTROL_WORDS * CACHE_LINE <= CONTROL_BYTES);
@@ -75,77 +75,77 @@ const _: () = assert!(SLOTS.is_power_of_two());
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JsLayout {
-    slots: u32,
-    slot_bytes: usize,
-    inline_bytes: usize,
-    req_ring: usize,
-    res_ring: usize,
-    slot_call_id: usize,
-    slot_fn_or_status: usize,
-    slot_tag: usize,
-    slot_len: usize,
-    slot_number: usize,
-    slot_inline: usize,
-    req_tail: usize,
-    req_head: usize,
-    res_tail: usize,
-    res_head: usize,
-    worker_state: usize,
-    host_parked: usize,
-    lane_state: usize,
-    req_backlog: usize,
-    res_backlog: usize,
-    worker_running: u32,
-    worker_parked: u32,
-    lane_starting: u32,
-    lane_ready: u32,
-    lane_closing: u32,
-    lane_dead: u32,
+  slots: u32,
+  slot_bytes: usize,
+  inline_bytes: usize,
+  req_ring: usize,
+  res_ring: usize,
+  slot_call_id: usize,
+  slot_fn_or_status: usize,
+  slot_tag: usize,
+  slot_len: usize,
+  slot_number: usize,
+  slot_inline: usize,
+  req_tail: usize,
+  req_head: usize,
+  res_tail: usize,
+  res_head: usize,
+  worker_state: usize,
+  host_parked: usize,
+  lane_state: usize,
+  req_backlog: usize,
+  res_backlog: usize,
+  worker_running: u32,
+  worker_parked: u32,
+  lane_starting: u32,
+  lane_ready: u32,
+  lane_closing: u32,
+  lane_dead: u32,
 }
 
 impl JsLayout {
-    pub fn new() -> Self {
-        let i32_index = |w: Word| w.byte_offset() / 4;
-        Self {
-            slots: SLOTS,
-            slot_bytes: SLOT_BYTES,
-            inline_bytes: INLINE_BYTES,
-            req_ring: REQ_RING_OFFSET,
-            res_ring: RES_RING_OFFSET,
-            slot_call_id: SLOT_CALL_ID,
-            slot_fn_or_status: SLOT_FN_OR_STATUS,
-            slot_tag: SLOT_TAG,
-            slot_len: SLOT_LEN,
-            slot_number: SLOT_NUMBER,
-            slot_inline: SLOT_INLINE,
-            req_tail: i32_index(Word::ReqTail),
-            req_head: i32_index(Word::ReqHead),
-            res_tail: i32_index(Word::ResTail),
-            res_head: i32_index(Word::ResHead),
-            worker_state: i32_index(Word::WorkerState),
-            host_parked: i32_index(Word::HostParked),
-            lane_state: i32_index(Word::LaneState),
-            req_backlog: i32_index(Word::ReqBacklog),
-            res_backlog: i32_index(Word::ResBacklog),
-            worker_running: WORKER_RUNNING,
-            worker_parked: WORKER_PARKED,
-            lane_starting: LANE_STARTING,
-            lane_ready: LANE_READY,
-            lane_closing: LANE_CLOSING,
-            lane_dead: LANE_DEAD,
-        }
+  pub fn new() -> Self {
+    let i32_index = |w: Word| w.byte_offset() / 4;
+    Self {
+      slots: SLOTS,
+      slot_bytes: SLOT_BYTES,
+      inline_bytes: INLINE_BYTES,
+      req_ring: REQ_RING_OFFSET,
+      res_ring: RES_RING_OFFSET,
+      slot_call_id: SLOT_CALL_ID,
+      slot_fn_or_status: SLOT_FN_OR_STATUS,
+      slot_tag: SLOT_TAG,
+      slot_len: SLOT_LEN,
+      slot_number: SLOT_NUMBER,
+      slot_inline: SLOT_INLINE,
+      req_tail: i32_index(Word::ReqTail),
+      req_head: i32_index(Word::ReqHead),
+      res_tail: i32_index(Word::ResTail),
+      res_head: i32_index(Word::ResHead),
+      worker_state: i32_index(Word::WorkerState),
+      host_parked: i32_index(Word::HostParked),
+      lane_state: i32_index(Word::LaneState),
+      req_backlog: i32_index(Word::ReqBacklog),
+      res_backlog: i32_index(Word::ResBacklog),
+      worker_running: WORKER_RUNNING,
+      worker_parked: WORKER_PARKED,
+      lane_starting: LANE_STARTING,
+      lane_ready: LANE_READY,
+      lane_closing: LANE_CLOSING,
+      lane_dead: LANE_DEAD,
     }
+  }
 }
 
 impl Default for JsLayout {
-    fn default() -> Self {
-        Self::new()
-    }
+  fn default() -> Self {
+    Self::new()
+  }
 }
 
 /// The layout, for the JS side of the protocol.
 #[deno_core::op2]
 #[serde]
 pub fn op_knitting_layout() -> JsLayout {
-    JsLayout::new()
+  JsLayout::new()
 }

@@ -34,10 +34,10 @@ pub use worker::WorkerRuntimeFactory;
 
 /// Which side of the pools a runtime is.
 pub enum KnittingRole {
-    /// A runtime that may create pools; its workers are built by the factory.
-    Host(Arc<dyn WorkerRuntimeFactory>),
-    /// A pool worker (set up by the pool itself).
-    Worker(worker::KnittingWorker),
+  /// A runtime that may create pools; its workers are built by the factory.
+  Host(Arc<dyn WorkerRuntimeFactory>),
+  /// A pool worker (set up by the pool itself).
+  Worker(worker::KnittingWorker),
 }
 
 deno_core::extension!(

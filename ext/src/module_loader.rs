@@ -24,12 +24,7 @@ use deno_core::ResolutionKind;
 use deno_error::JsErrorBox;
 
 /// Specifiers that all name the Knitting API module.
-pub const API_SPECIFIERS: &[&str] = &[
-    "knitting",
-    "@vixeny/knitting",
-    "jsr:@vixeny/knitting",
-    "npm:knitting",
-];
+pub const API_SPECIFIERS: &[&str] = &["knitting", "@vixeny/knitting", "jsr:@vixeny/knitting", "npm:knitting"];
 /// The one URL they resolve to, so every importer shares one module instance.
 pub const API_URL: &str = "knit:knitting";
 /// The entry module of a pool worker.
@@ -46,155 +41,154 @@ const WORKER_SOURCE: &str = r#"await globalThis[Symbol.for("knitting.workerMain"
 
 #[derive(Default)]
 pub struct KnitModuleLoader {
-    source_maps: RefCell<HashMap<String, Vec<u8>>>,
+  source_maps: RefCell<HashMap<String, Vec<u8>>>,
 }
 
 impl KnitModuleLoader {
-    pub fn new() -> Rc<Self> {
-        Rc::new(Self::default())
-    }
+  pub fn new() -> Rc<Self> {
+    Rc::new(Self::default())
+  }
 
-    fn load_file(&self, specifier: &ModuleSpecifier) -> Result<ModuleSource, ModuleLoaderError> {
-        let path = specifier.to_file_path().map_err(|_| {
-            JsErrorBox::generic(format!(
-                "Cannot load {specifier}: only file: and knit: modules are supported"
-            ))
-        })?;
-        let media_type = MediaType::from_path(&path);
-        let (module_type, transpile) = match media_type {
-            MediaType::JavaScript | MediaType::Mjs | MediaType::Cjs => {
-                (ModuleType::JavaScript, false)
-            }
-            MediaType::Jsx
-            | MediaType::TypeScript
-            | MediaType::Mts
-            | MediaType::Cts
-            | MediaType::Dts
-            | MediaType::Dmts
-            | MediaType::Dcts
-            | MediaType::Tsx => (ModuleType::JavaScript, true),
-            MediaType::Json => (ModuleType::Json, false),
-            _ => {
-                return Err(JsErrorBox::generic(format!(
-                    "Cannot load {specifier}: unknown file type"
-                )))
-            }
-        };
-        let code = std::fs::read_to_string(&path).map_err(|e| {
-            JsErrorBox::generic(format!("Cannot load module {}: {e}", path.display()))
-        })?;
-        let code = if transpile {
-            self.transpile(specifier, code, media_type)?
-        } else {
-            code
-        };
-        Ok(ModuleSource::new(
-            module_type,
-            ModuleSourceCode::String(code.into()),
-            specifier,
-            None,
-        ))
-    }
+  fn load_file(&self, specifier: &ModuleSpecifier) -> Result<ModuleSource, ModuleLoaderError> {
+    let path = specifier.to_file_path().map_err(|_| {
+      JsErrorBox::generic(format!(
+        "Cannot load {specifier}: only file: and knit: modules are supported"
+      ))
+    })?;
+    let media_type = MediaType::from_path(&path);
+    let (module_type, transpile) = match media_type {
+      MediaType::JavaScript | MediaType::Mjs | MediaType::Cjs => (ModuleType::JavaScript, false),
+      MediaType::Jsx
+      | MediaType::TypeScript
+      | MediaType::Mts
+      | MediaType::Cts
+      | MediaType::Dts
+      | MediaType::Dmts
+      | MediaType::Dcts
+      | MediaType::Tsx => (ModuleType::JavaScript, true),
+      MediaType::Json => (ModuleType::Json, false),
+      _ => {
+        return Err(JsErrorBox::generic(format!(
+          "Cannot load {specifier}: unknown file type"
+        )))
+      }
+    };
+    let code = std::fs::read_to_string(&path)
+      .map_err(|e| JsErrorBox::generic(format!("Cannot load module {}: {e}", path.display())))?;
+    let code = if transpile {
+      self.transpile(specifier, code, media_type)?
+    } else {
+      code
+    };
+    Ok(ModuleSource::new(
+      module_type,
+      ModuleSourceCode::String(code.into()),
+      specifier,
+      None,
+    ))
+  }
 
-    fn transpile(
-        &self,
-        specifier: &ModuleSpecifier,
-        code: String,
-        media_type: MediaType,
-    ) -> Result<String, ModuleLoaderError> {
-        let parsed = deno_ast::parse_module(ParseParams {
-            specifier: specifier.clone(),
-            text: code.into(),
-            media_type,
-            capture_tokens: false,
-            scope_analysis: false,
-            maybe_syntax: None,
-        })
-        .map_err(JsErrorBox::from_err)?;
-        let emitted = parsed
-            .transpile(
-                &deno_ast::TranspileOptions {
-                    imports_not_used_as_values: deno_ast::ImportsNotUsedAsValues::Remove,
-                    decorators: deno_ast::DecoratorsTranspileOption::Ecma,
-                    ..Default::default()
-                },
-                &deno_ast::TranspileModuleOptions { module_kind: None },
-                &deno_ast::EmitOptions {
-                    source_map: SourceMapOption::Separate,
-                    inline_sources: true,
-                    ..Default::default()
-                },
-            )
-            .map_err(JsErrorBox::from_err)?
-            .into_source();
-        if let Some(map) = emitted.source_map {
-            self.source_maps
-                .borrow_mut()
-                .insert(specifier.to_string(), map.into_bytes());
-        }
-        Ok(emitted.text)
+  fn transpile(
+    &self,
+    specifier: &ModuleSpecifier,
+    code: String,
+    media_type: MediaType,
+  ) -> Result<String, ModuleLoaderError> {
+    let parsed = deno_ast::parse_module(ParseParams {
+      specifier: specifier.clone(),
+      text: code.into(),
+      media_type,
+      capture_tokens: false,
+      scope_analysis: false,
+      maybe_syntax: None,
+    })
+    .map_err(JsErrorBox::from_err)?;
+    let emitted = parsed
+      .transpile(
+        &deno_ast::TranspileOptions {
+          imports_not_used_as_values: deno_ast::ImportsNotUsedAsValues::Remove,
+          decorators: deno_ast::DecoratorsTranspileOption::Ecma,
+          ..Default::default()
+        },
+        &deno_ast::TranspileModuleOptions { module_kind: None },
+        &deno_ast::EmitOptions {
+          source_map: SourceMapOption::Separate,
+          inline_sources: true,
+          ..Default::default()
+        },
+      )
+      .map_err(JsErrorBox::from_err)?
+      .into_source();
+    if let Some(map) = emitted.source_map {
+      self
+        .source_maps
+        .borrow_mut()
+        .insert(specifier.to_string(), map.into_bytes());
     }
+    Ok(emitted.text)
+  }
 }
 
 fn synthetic(source: &'static str, specifier: &ModuleSpecifier) -> ModuleSource {
-    ModuleSource::new(
-        ModuleType::JavaScript,
-        ModuleSourceCode::String(source.to_string().into()),
-        specifier,
-        None,
-    )
+  ModuleSource::new(
+    ModuleType::JavaScript,
+    ModuleSourceCode::String(source.to_string().into()),
+    specifier,
+    None,
+  )
 }
 
 impl ModuleLoader for KnitModuleLoader {
-    fn resolve(
-        &self,
-        specifier: &str,
-        referrer: &str,
-        _kind: ResolutionKind,
-    ) -> Result<ModuleSpecifier, ModuleLoaderError> {
-        if API_SPECIFIERS.contains(&specifier) || specifier == API_URL {
-            return Ok(ModuleSpecifier::parse(API_URL).unwrap());
-        }
-        resolve_import(specifier, referrer).map_err(JsErrorBox::from_err)
+  fn resolve(
+    &self,
+    specifier: &str,
+    referrer: &str,
+    _kind: ResolutionKind,
+  ) -> Result<ModuleSpecifier, ModuleLoaderError> {
+    if API_SPECIFIERS.contains(&specifier) || specifier == API_URL {
+      return Ok(ModuleSpecifier::parse(API_URL).unwrap());
     }
+    resolve_import(specifier, referrer).map_err(JsErrorBox::from_err)
+  }
 
-    fn load(
-        &self,
-        specifier: &ModuleSpecifier,
-        _referrer: Option<&ModuleLoadReferrer>,
-        _options: ModuleLoadOptions,
-    ) -> ModuleLoadResponse {
-        ModuleLoadResponse::Sync(match specifier.as_str() {
-            API_URL => Ok(synthetic(API_SOURCE, specifier)),
-            WORKER_URL => Ok(synthetic(WORKER_SOURCE, specifier)),
-            _ => self.load_file(specifier),
-        })
-    }
+  fn load(
+    &self,
+    specifier: &ModuleSpecifier,
+    _referrer: Option<&ModuleLoadReferrer>,
+    _options: ModuleLoadOptions,
+  ) -> ModuleLoadResponse {
+    ModuleLoadResponse::Sync(match specifier.as_str() {
+      API_URL => Ok(synthetic(API_SOURCE, specifier)),
+      WORKER_URL => Ok(synthetic(WORKER_SOURCE, specifier)),
+      _ => self.load_file(specifier),
+    })
+  }
 
-    fn get_source_map(&self, specifier: &str) -> Option<Cow<'_, [u8]>> {
-        self.source_maps
-            .borrow()
-            .get(specifier)
-            .map(|map| Cow::Owned(map.clone()))
-    }
+  fn get_source_map(&self, specifier: &str) -> Option<Cow<'_, [u8]>> {
+    self
+      .source_maps
+      .borrow()
+      .get(specifier)
+      .map(|map| Cow::Owned(map.clone()))
+  }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+  use super::*;
 
-    #[test]
-    fn every_api_name_resolves_to_one_module() {
-        let loader = KnitModuleLoader::default();
-        for name in API_SPECIFIERS {
-            let url = loader
-                .resolve(name, "file:///app/main.ts", ResolutionKind::Import)
-                .unwrap();
-            assert_eq!(url.as_str(), API_URL);
-        }
-        let relative = loader
-            .resolve("./tasks.ts", "file:///app/main.ts", ResolutionKind::Import)
-            .unwrap();
-        assert_eq!(relative.as_str(), "file:///app/tasks.ts");
+  #[test]
+  fn every_api_name_resolves_to_one_module() {
+    let loader = KnitModuleLoader::default();
+    for name in API_SPECIFIERS {
+      let url = loader
+        .resolve(name, "file:///app/main.ts", ResolutionKind::Import)
+        .unwrap();
+      assert_eq!(url.as_str(), API_URL);
     }
+    let relative = loader
+      .resolve("./tasks.ts", "file:///app/main.ts", ResolutionKind::Import)
+      .unwrap();
+    assert_eq!(relative.as_str(), "file:///app/tasks.ts");
+  }
 }

@@ -31,100 +31,100 @@ type Sys = sys_traits::impls::RealSys;
 /// One store for the whole process, so SharedArrayBuffers posted between
 /// any two isolates stay shared.
 fn shared_array_buffer_store() -> SharedArrayBufferStore {
-    static STORE: OnceLock<SharedArrayBufferStore> = OnceLock::new();
-    STORE.get_or_init(Default::default).clone()
+  static STORE: OnceLock<SharedArrayBufferStore> = OnceLock::new();
+  STORE.get_or_init(Default::default).clone()
 }
 
 /// What a deno_runtime worker needs besides its extensions.
 pub struct RuntimeSpec {
-    pub main_module: ModuleSpecifier,
-    pub permissions: PermissionsContainer,
-    pub args: Vec<String>,
-    pub extensions: Vec<Extension>,
+  pub main_module: ModuleSpecifier,
+  pub permissions: PermissionsContainer,
+  pub args: Vec<String>,
+  pub extensions: Vec<Extension>,
 }
 
 /// A `MainWorker` with the knit module loader and Web Worker support.
 pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
-    let services = WorkerServiceOptions::<NpmChecker, NpmResolver, Sys> {
-        blob_store: Arc::new(BlobStore::default()),
-        broadcast_channel: Default::default(),
-        deno_rt_native_addon_loader: None,
-        feature_checker: Arc::new(FeatureChecker::default()),
-        fs: Arc::new(RealFs),
-        module_loader: KnitModuleLoader::new(),
-        node_services: None,
-        npm_process_state_provider: None,
-        permissions: spec.permissions,
-        root_cert_store_provider: None,
-        fetch_dns_resolver: Default::default(),
-        shared_array_buffer_store: Some(shared_array_buffer_store()),
-        compiled_wasm_module_store: None,
-        v8_code_cache: None,
-        bundle_provider: None,
-    };
-    let options = WorkerOptions {
-        extensions: spec.extensions,
-        create_web_worker_cb: create_web_worker_callback(),
-        bootstrap: BootstrapOptions {
-            args: spec.args,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    MainWorker::bootstrap_from_options(&spec.main_module, services, options)
+  let services = WorkerServiceOptions::<NpmChecker, NpmResolver, Sys> {
+    blob_store: Arc::new(BlobStore::default()),
+    broadcast_channel: Default::default(),
+    deno_rt_native_addon_loader: None,
+    feature_checker: Arc::new(FeatureChecker::default()),
+    fs: Arc::new(RealFs),
+    module_loader: KnitModuleLoader::new(),
+    node_services: None,
+    npm_process_state_provider: None,
+    permissions: spec.permissions,
+    root_cert_store_provider: None,
+    fetch_dns_resolver: Default::default(),
+    shared_array_buffer_store: Some(shared_array_buffer_store()),
+    compiled_wasm_module_store: None,
+    v8_code_cache: None,
+    bundle_provider: None,
+  };
+  let options = WorkerOptions {
+    extensions: spec.extensions,
+    create_web_worker_cb: create_web_worker_callback(),
+    bootstrap: BootstrapOptions {
+      args: spec.args,
+      ..Default::default()
+    },
+    ..Default::default()
+  };
+  MainWorker::bootstrap_from_options(&spec.main_module, services, options)
 }
 
 /// Web Workers (`new Worker(url, { type: "module" })`) for code run by knit.
 pub fn create_web_worker_callback() -> Arc<CreateWebWorkerCb> {
-    Arc::new(|args: CreateWebWorkerArgs| {
-        let services = WebWorkerServiceOptions::<NpmChecker, NpmResolver, Sys> {
-            blob_store: Arc::new(BlobStore::default()),
-            broadcast_channel: Default::default(),
-            deno_rt_native_addon_loader: None,
-            compiled_wasm_module_store: None,
-            feature_checker: Arc::new(FeatureChecker::default()),
-            fs: Arc::new(RealFs),
-            main_inspector_session_tx: Default::default(),
-            module_loader: KnitModuleLoader::new() as Rc<_>,
-            node_services: None,
-            npm_process_state_provider: None,
-            permissions: args.permissions,
-            root_cert_store_provider: None,
-            shared_array_buffer_store: Some(shared_array_buffer_store()),
-            bundle_provider: None,
-        };
-        let options = WebWorkerOptions {
-            name: args.name,
-            main_module: args.main_module.clone(),
-            worker_id: args.worker_id,
-            // Without a location the worker bootstrap fails on `new URL(null)`.
-            bootstrap: BootstrapOptions {
-                location: Some(args.main_module.clone()),
-                ..Default::default()
-            },
-            extensions: vec![],
-            startup_snapshot: None,
-            residual_lazy_js_sources: &[],
-            residual_lazy_esm_sources: &[],
-            unsafely_ignore_certificate_errors: None,
-            create_params: None,
-            seed: None,
-            create_web_worker_cb: create_web_worker_callback(),
-            format_js_error_fn: None,
-            worker_type: args.worker_type,
-            cache_storage_dir: None,
-            stdio: Default::default(),
-            trace_ops: None,
-            close_on_idle: args.close_on_idle,
-            maybe_worker_metadata: args.maybe_worker_metadata,
-            maybe_main_module_blob: args.maybe_main_module_blob,
-            maybe_coverage_dir: None,
-            maybe_cpu_prof_config: None,
-            enable_raw_imports: false,
-            enable_stack_trace_arg_in_ops: false,
-            wait_for_debugger_on_start: false,
-            wait_for_page_wait_for_debugger: false,
-        };
-        WebWorker::bootstrap_from_options(services, options)
-    })
+  Arc::new(|args: CreateWebWorkerArgs| {
+    let services = WebWorkerServiceOptions::<NpmChecker, NpmResolver, Sys> {
+      blob_store: Arc::new(BlobStore::default()),
+      broadcast_channel: Default::default(),
+      deno_rt_native_addon_loader: None,
+      compiled_wasm_module_store: None,
+      feature_checker: Arc::new(FeatureChecker::default()),
+      fs: Arc::new(RealFs),
+      main_inspector_session_tx: Default::default(),
+      module_loader: KnitModuleLoader::new() as Rc<_>,
+      node_services: None,
+      npm_process_state_provider: None,
+      permissions: args.permissions,
+      root_cert_store_provider: None,
+      shared_array_buffer_store: Some(shared_array_buffer_store()),
+      bundle_provider: None,
+    };
+    let options = WebWorkerOptions {
+      name: args.name,
+      main_module: args.main_module.clone(),
+      worker_id: args.worker_id,
+      // Without a location the worker bootstrap fails on `new URL(null)`.
+      bootstrap: BootstrapOptions {
+        location: Some(args.main_module.clone()),
+        ..Default::default()
+      },
+      extensions: vec![],
+      startup_snapshot: None,
+      residual_lazy_js_sources: &[],
+      residual_lazy_esm_sources: &[],
+      unsafely_ignore_certificate_errors: None,
+      create_params: None,
+      seed: None,
+      create_web_worker_cb: create_web_worker_callback(),
+      format_js_error_fn: None,
+      worker_type: args.worker_type,
+      cache_storage_dir: None,
+      stdio: Default::default(),
+      trace_ops: None,
+      close_on_idle: args.close_on_idle,
+      maybe_worker_metadata: args.maybe_worker_metadata,
+      maybe_main_module_blob: args.maybe_main_module_blob,
+      maybe_coverage_dir: None,
+      maybe_cpu_prof_config: None,
+      enable_raw_imports: false,
+      enable_stack_trace_arg_in_ops: false,
+      wait_for_debugger_on_start: false,
+      wait_for_page_wait_for_debugger: false,
+    };
+    WebWorker::bootstrap_from_options(services, options)
+  })
 }

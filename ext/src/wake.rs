@@ -30,55 +30,48 @@ use crate::worker::worker_lane;
 /// One permit-holding wake-up: a ring before the wait is not lost.
 #[derive(Default)]
 pub struct Doorbell {
-    notify: Notify,
+  notify: Notify,
 }
 
 impl Doorbell {
-    pub fn ring(&self) {
-        self.notify.notify_one();
-    }
+  pub fn ring(&self) {
+    self.notify.notify_one();
+  }
 
-    pub async fn wait(&self) {
-        self.notify.notified().await;
-    }
+  pub async fn wait(&self) {
+    self.notify.notified().await;
+  }
 }
 
 /// Host: wake a parked worker (the host already won the PARKED->RUNNING CAS).
 #[op2(fast)]
-pub fn op_knitting_wake_worker(
-    state: &mut OpState,
-    #[smi] pool: u32,
-    #[smi] lane: u32,
-) -> Result<(), KnittingError> {
-    lane_of(state, pool, lane)?.worker_bell.ring();
-    Ok(())
+pub fn op_knitting_wake_worker(state: &mut OpState, #[smi] pool: u32, #[smi] lane: u32) -> Result<(), KnittingError> {
+  lane_of(state, pool, lane)?.worker_bell.ring();
+  Ok(())
 }
 
 /// Host: park until a worker of this pool rings (a response, freed request
 /// slots, a lane that died, or shutdown).
 #[op2]
-pub async fn op_knitting_host_park(
-    state: Rc<RefCell<OpState>>,
-    #[smi] pool: u32,
-) -> Result<(), KnittingError> {
-    let bell = host_pool(&state.borrow(), pool)?.host_bell.clone();
-    bell.wait().await;
-    Ok(())
+pub async fn op_knitting_host_park(state: Rc<RefCell<OpState>>, #[smi] pool: u32) -> Result<(), KnittingError> {
+  let bell = host_pool(&state.borrow(), pool)?.host_bell.clone();
+  bell.wait().await;
+  Ok(())
 }
 
 /// Worker: park until the host rings.
 #[op2]
 pub async fn op_knitting_worker_park(state: Rc<RefCell<OpState>>) -> Result<(), KnittingError> {
-    let lane = worker_lane(&state.borrow())?;
-    lane.worker_bell.wait().await;
-    Ok(())
+  let lane = worker_lane(&state.borrow())?;
+  lane.worker_bell.wait().await;
+  Ok(())
 }
 
 /// Worker: wake the host (the worker already won the HostParked 1->0 CAS).
 #[op2(fast)]
 pub fn op_knitting_wake_host(state: &mut OpState) -> Result<(), KnittingError> {
-    worker_lane(state)?.host_bell.ring();
-    Ok(())
+  worker_lane(state)?.host_bell.ring();
+  Ok(())
 }
 
 /// Either side: let the event loop run timers and I/O once, then continue.

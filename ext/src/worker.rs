@@ -31,131 +31,124 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// and load modules with [`crate::KnitModuleLoader`] (or a loader that
 /// serves its `knit:` modules).
 pub trait WorkerRuntimeFactory: Send + Sync + 'static {
-    fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError>;
+  fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError>;
 }
 
 pub struct WorkerRuntimeArgs {
-    /// `deno_knitting` set up for this lane.
-    pub knitting: Extension,
-    /// The worker's entry module (`knit:worker`).
-    pub main_module: ModuleSpecifier,
+  /// `deno_knitting` set up for this lane.
+  pub knitting: Extension,
+  /// The worker's entry module (`knit:worker`).
+  pub main_module: ModuleSpecifier,
 }
 
 /// The default factory: a deno_runtime `MainWorker` with the given
 /// permissions, so Web APIs and `Deno.*` work inside tasks.
 pub struct DenoWorkerFactory {
-    pub permissions: PermissionsOptions,
+  pub permissions: PermissionsOptions,
 }
 
 impl WorkerRuntimeFactory for DenoWorkerFactory {
-    fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError> {
-        let parser = Arc::new(RuntimePermissionDescriptorParser::new(
-            sys_traits::impls::RealSys,
-        ));
-        let permissions = Permissions::from_options(parser.as_ref(), &self.permissions)?;
-        Ok(create_main_worker(RuntimeSpec {
-            main_module: args.main_module,
-            permissions: PermissionsContainer::new(parser, permissions),
-            args: vec![],
-            extensions: vec![args.knitting],
-        }))
-    }
+  fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError> {
+    let parser = Arc::new(RuntimePermissionDescriptorParser::new(sys_traits::impls::RealSys));
+    let permissions = Permissions::from_options(parser.as_ref(), &self.permissions)?;
+    Ok(create_main_worker(RuntimeSpec {
+      main_module: args.main_module,
+      permissions: PermissionsContainer::new(parser, permissions),
+      args: vec![],
+      extensions: vec![args.knitting],
+    }))
+  }
 }
 
 /// The worker side's op state.
 pub struct KnittingWorker {
-    pub lane: Arc<Lane>,
-    pub init: Arc<serde_json::Value>,
+  pub lane: Arc<Lane>,
+  pub init: Arc<serde_json::Value>,
 }
 
 pub fn worker_lane_opt(state: &OpState) -> Option<Arc<Lane>> {
-    state.try_borrow::<KnittingWorker>().map(|w| w.lane.clone())
+  state.try_borrow::<KnittingWorker>().map(|w| w.lane.clone())
 }
 
 pub fn worker_lane(state: &OpState) -> Result<Arc<Lane>, KnittingError> {
-    worker_lane_opt(state).ok_or(KnittingError::NotAWorker)
+  worker_lane_opt(state).ok_or(KnittingError::NotAWorker)
 }
 
 pub fn spawn_lane(
-    lane: Arc<Lane>,
-    factory: Arc<dyn WorkerRuntimeFactory>,
-    init: Arc<serde_json::Value>,
+  lane: Arc<Lane>,
+  factory: Arc<dyn WorkerRuntimeFactory>,
+  init: Arc<serde_json::Value>,
 ) -> std::io::Result<JoinHandle<()>> {
-    std::thread::Builder::new()
-        .name(format!("knit-worker-{}", lane.index))
-        .spawn(move || {
-            let outcome =
-                std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, factory, init)));
-            let failure = match outcome {
-                Ok(Ok(())) => None,
-                Ok(Err(error)) => Some(error.to_string()),
-                Err(panic) => Some(format!(
-                    "the worker thread panicked: {}",
-                    panic
-                        .downcast_ref::<String>()
-                        .map(String::as_str)
-                        .or(panic.downcast_ref::<&str>().copied())
-                        .unwrap_or("unknown cause")
-                )),
-            };
-            match failure {
-                Some(reason) if !lane.is_closing() => lane.fail(reason),
-                // Closing, or the loop ended by itself: either way the host learns it.
-                _ => lane.host_bell.ring(),
-            }
-        })
+  std::thread::Builder::new()
+    .name(format!("knit-worker-{}", lane.index))
+    .spawn(move || {
+      let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, factory, init)));
+      let failure = match outcome {
+        Ok(Ok(())) => None,
+        Ok(Err(error)) => Some(error.to_string()),
+        Err(panic) => Some(format!(
+          "the worker thread panicked: {}",
+          panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or(panic.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown cause")
+        )),
+      };
+      match failure {
+        Some(reason) if !lane.is_closing() => lane.fail(reason),
+        // Closing, or the loop ended by itself: either way the host learns it.
+        _ => lane.host_bell.ring(),
+      }
+    })
 }
 
 fn run_lane(
-    lane: &Arc<Lane>,
-    factory: Arc<dyn WorkerRuntimeFactory>,
-    init: Arc<serde_json::Value>,
+  lane: &Arc<Lane>,
+  factory: Arc<dyn WorkerRuntimeFactory>,
+  init: Arc<serde_json::Value>,
 ) -> Result<(), BoxError> {
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    tokio.block_on(async {
-        let main_module = ModuleSpecifier::parse(WORKER_URL)?;
-        let knitting = crate::deno_knitting::init(crate::KnittingRole::Worker(KnittingWorker {
-            lane: lane.clone(),
-            init,
-        }));
-        let mut worker = factory.create(WorkerRuntimeArgs {
-            knitting,
-            main_module: main_module.clone(),
-        })?;
-        lane.set_isolate(worker.js_runtime.v8_isolate().thread_safe_handle());
-        // Resolves when the worker loop returns, i.e. when the lane closes.
-        worker.execute_main_module(&main_module).await?;
-        Ok(())
-    })
+  let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+  tokio.block_on(async {
+    let main_module = ModuleSpecifier::parse(WORKER_URL)?;
+    let knitting = crate::deno_knitting::init(crate::KnittingRole::Worker(KnittingWorker {
+      lane: lane.clone(),
+      init,
+    }));
+    let mut worker = factory.create(WorkerRuntimeArgs {
+      knitting,
+      main_module: main_module.clone(),
+    })?;
+    lane.set_isolate(worker.js_runtime.v8_isolate().thread_safe_handle());
+    // Resolves when the worker loop returns, i.e. when the lane closes.
+    worker.execute_main_module(&main_module).await?;
+    Ok(())
+  })
 }
 
 /// What the worker loop needs to start: its task table and tuning.
 #[op2]
 #[serde]
 pub fn op_knitting_worker_init(state: &OpState) -> Result<serde_json::Value, KnittingError> {
-    let worker = state
-        .try_borrow::<KnittingWorker>()
-        .ok_or(KnittingError::NotAWorker)?;
-    Ok(serde_json::Value::clone(&worker.init))
+  let worker = state.try_borrow::<KnittingWorker>().ok_or(KnittingError::NotAWorker)?;
+  Ok(serde_json::Value::clone(&worker.init))
 }
 
 /// The worker found its tasks and serves.
 #[op2(fast)]
 pub fn op_knitting_worker_ready(state: &mut OpState) -> Result<(), KnittingError> {
-    let lane = worker_lane(state)?;
-    let _ = lane.memory.word(Word::LaneState).compare_exchange(
-        crate::layout::LANE_STARTING,
-        LANE_READY,
-        std::sync::atomic::Ordering::SeqCst,
-        std::sync::atomic::Ordering::SeqCst,
-    );
-    Ok(())
+  let lane = worker_lane(state)?;
+  let _ = lane.memory.word(Word::LaneState).compare_exchange(
+    crate::layout::LANE_STARTING,
+    LANE_READY,
+    std::sync::atomic::Ordering::SeqCst,
+    std::sync::atomic::Ordering::SeqCst,
+  );
+  Ok(())
 }
 
 /// `isMain` is false inside pool workers.
 #[op2(fast)]
 pub fn op_knitting_is_worker(state: &OpState) -> bool {
-    state.has::<KnittingWorker>()
+  state.has::<KnittingWorker>()
 }
