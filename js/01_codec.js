@@ -5,6 +5,9 @@
 // Small strings travel as UTF-16 code units (lossless, no op call); large
 // ones as UTF-8 made by Rust. Objects and arrays are checked (so an
 // unsupported value is named with its path) and then structured-serialized.
+//
+// `encode` returns false, having published nothing, when the lane's payload
+// budget is spent: the caller keeps the value and tries again later.
 import { core } from "ext:core/mod.js";
 import {
   op_knitting_put_bytes,
@@ -13,6 +16,7 @@ import {
   op_knitting_take_text,
 } from "ext:core/ops";
 import { L } from "ext:deno_knitting/02_mailbox.js";
+import { Envelope, isNumericArray, NumericArray } from "ext:deno_knitting/00_values.js";
 
 export const Tag = {
   UNDEFINED: 0,
@@ -26,6 +30,9 @@ export const Tag = {
   ARRAY_BUFFER: 8,
   STRUCTURED: 9,
   ERROR: 10,
+  SYMBOL: 11,
+  NUMERIC_ARRAY: 12,
+  ENVELOPE: 13,
 };
 /** Set on the tag when the bytes live in the payload store (handle in the number field). */
 const EXTERNAL = 0x100;
@@ -49,13 +56,17 @@ function encodeText(tag, text, view, at, pool, lane) {
     const base = (at + L.slotInline) >> 1;
     for (let i = 0; i < length; i++) u16[base + i] = text.charCodeAt(i);
     setHead(view, at, tag, length << 1);
-  } else if (text.isWellFormed()) {
-    view.f64[(at + L.slotNumber) >> 3] = op_knitting_put_text(pool, lane, text);
-    setHead(view, at, tag | EXTERNAL, length);
-  } else {
-    // UTF-8 cannot carry a lone surrogate; the structured form can.
-    encodeBytes(Tag.STRUCTURED, core.serialize(text), view, at, pool, lane);
+    return true;
   }
+  if (!text.isWellFormed()) {
+    // UTF-8 cannot carry a lone surrogate; the structured form can.
+    return encodeBytes(Tag.STRUCTURED, core.serialize(text), view, at, pool, lane);
+  }
+  const handle = op_knitting_put_text(pool, lane, text);
+  if (handle < 0) return false;
+  view.f64[(at + L.slotNumber) >> 3] = handle;
+  setHead(view, at, tag | EXTERNAL, length);
+  return true;
 }
 
 function encodeBytes(tag, bytes, view, at, pool, lane) {
@@ -63,15 +74,20 @@ function encodeBytes(tag, bytes, view, at, pool, lane) {
   if (length <= L.inlineBytes) {
     view.u8.set(bytes, at + L.slotInline);
     setHead(view, at, tag, length);
-  } else {
-    view.f64[(at + L.slotNumber) >> 3] = op_knitting_put_bytes(pool, lane, bytes);
-    setHead(view, at, tag | EXTERNAL, length);
+    return true;
   }
+  const handle = op_knitting_put_bytes(pool, lane, bytes);
+  if (handle < 0) return false;
+  view.f64[(at + L.slotNumber) >> 3] = handle;
+  setHead(view, at, tag | EXTERNAL, length);
+  return true;
 }
 
 function describe(value) {
   if (typeof value === "function") return value.name ? `a function (${value.name})` : "a function";
-  if (typeof value === "symbol") return `a symbol (${String(value)})`;
+  if (typeof value === "symbol") {
+    return `a symbol (${String(value)}); only registered symbols (Symbol.for(key)) can be sent, and only as the whole value`;
+  }
   if (value instanceof Promise) return "a Promise (await it before the call, or pass it as the whole argument)";
   const name = value?.constructor?.name;
   return name ? `an instance of ${name}` : "an object with an unknown prototype";
@@ -89,7 +105,8 @@ function isPlainObject(value) {
 // Types the structured serializer carries faithfully.
 function isStructuredLeaf(value) {
   return value instanceof Date || value instanceof ArrayBuffer || value instanceof TypedArray ||
-    value instanceof DataView || value instanceof RegExp || value instanceof Error;
+    value instanceof DataView || value instanceof RegExp || value instanceof Error ||
+    value instanceof SharedArrayBuffer;
 }
 
 /** Walk an object graph and throw a TypeError naming the first value we cannot send. */
@@ -129,26 +146,58 @@ function check(value, path, seen) {
 export function encode(value, view, at, pool, lane, path = "arg") {
   switch (typeof value) {
     case "undefined":
-      return setHead(view, at, Tag.UNDEFINED, 0);
+      setHead(view, at, Tag.UNDEFINED, 0);
+      return true;
     case "boolean":
-      return setHead(view, at, value ? Tag.TRUE : Tag.FALSE, 0);
+      setHead(view, at, value ? Tag.TRUE : Tag.FALSE, 0);
+      return true;
     case "number":
       view.f64[(at + L.slotNumber) >> 3] = value;
-      return setHead(view, at, Tag.NUMBER, 0);
+      setHead(view, at, Tag.NUMBER, 0);
+      return true;
     case "string":
       return encodeText(Tag.STRING, value, view, at, pool, lane);
     case "bigint":
       return encodeText(Tag.BIGINT, value.toString(16), view, at, pool, lane);
+    case "symbol": {
+      const key = Symbol.keyFor(value);
+      if (key === undefined) break;
+      return encodeText(Tag.SYMBOL, key, view, at, pool, lane);
+    }
     case "object":
-      if (value === null) return setHead(view, at, Tag.NULL, 0);
+      if (value === null) {
+        setHead(view, at, Tag.NULL, 0);
+        return true;
+      }
       if (getPrototypeOf(value) === Uint8Array.prototype) return encodeBytes(Tag.BYTES, value, view, at, pool, lane);
-      if (value instanceof ArrayBuffer) return encodeBytes(Tag.ARRAY_BUFFER, new Uint8Array(value), view, at, pool, lane);
+      if (value instanceof ArrayBuffer && !(value instanceof SharedArrayBuffer)) {
+        return encodeBytes(Tag.ARRAY_BUFFER, new Uint8Array(value), view, at, pool, lane);
+      }
+      if (value instanceof Error) {
+        return encodeText(Tag.ERROR, JSON.stringify(errorRecord(value)), view, at, pool, lane);
+      }
+      if (isNumericArray(value)) return encodeNumericArray(value, view, at, pool, lane, path);
+      if (value instanceof Envelope) {
+        check(value.header, `${path}.header`, new Set());
+        return encodeBytes(Tag.ENVELOPE, core.serialize([value.header, value.payload]), view, at, pool, lane);
+      }
       if (isArray(value) || isPlainObject(value) || value instanceof Map || value instanceof Set || isStructuredLeaf(value)) {
         check(value, path, new Set());
         return encodeBytes(Tag.STRUCTURED, core.serialize(value), view, at, pool, lane);
       }
   }
   throw unsupported(path, value);
+}
+
+function encodeNumericArray(array, view, at, pool, lane, path) {
+  const packed = new Float64Array(array.length);
+  for (let i = 0; i < array.length; i++) {
+    if (typeof array[i] !== "number") {
+      throw new TypeError(`${path}[${i}] is ${typeof array[i]}, but a NumericArray holds only numbers`);
+    }
+    packed[i] = array[i];
+  }
+  return encodeBytes(Tag.NUMERIC_ARRAY, new Uint8Array(packed.buffer), view, at, pool, lane);
 }
 
 function errorRecord(error) {
@@ -171,9 +220,6 @@ function safeCause(cause) {
 
 /** Encode a rejection reason: Errors keep name, message, stack and cause; other values go as they are. */
 export function encodeReason(reason, view, at, pool, lane) {
-  if (reason instanceof Error) {
-    return encodeText(Tag.ERROR, JSON.stringify(errorRecord(reason)), view, at, pool, lane);
-  }
   try {
     return encode(reason, view, at, pool, lane, "thrown value");
   } catch {
@@ -248,6 +294,20 @@ export function decode(view, at, pool, lane) {
       return core.deserialize(decodeBytes(view, at, tag, len, pool, lane));
     case Tag.ERROR:
       return reviveError(JSON.parse(decodeText(view, at, tag, len, pool, lane)));
+    case Tag.SYMBOL:
+      return Symbol.for(decodeText(view, at, tag, len, pool, lane));
+    case Tag.NUMERIC_ARRAY: {
+      let bytes = decodeBytes(view, at, tag, len, pool, lane);
+      if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
+      const packed = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 3);
+      const array = new NumericArray(packed.length);
+      for (let i = 0; i < packed.length; i++) array[i] = packed[i];
+      return array;
+    }
+    case Tag.ENVELOPE: {
+      const [header, payload] = core.deserialize(decodeBytes(view, at, tag, len, pool, lane));
+      return new Envelope(header, payload);
+    }
   }
   throw new TypeError(`Knitting: corrupt slot (unknown payload tag ${tag})`);
 }

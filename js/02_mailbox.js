@@ -23,22 +23,12 @@ export class LaneView extends SlotView {
   }
 }
 
-/** A private one-slot buffer: a frame encoded now and published later. */
-export function scratchSlot() {
-  return new SlotView(new ArrayBuffer(L.slotBytes));
-}
-
 export function requestSlot(counter) {
   return L.reqRing + (counter & SLOT_MASK) * L.slotBytes;
 }
 
 export function responseSlot(counter) {
   return L.resRing + (counter & SLOT_MASK) * L.slotBytes;
-}
-
-/** Copy a scratch frame into a ring slot. */
-export function copyFrame(view, at, scratch) {
-  view.u8.set(scratch.u8, at);
 }
 
 export function writeHeader(view, at, id, fnOrStatus) {

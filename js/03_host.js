@@ -1,49 +1,99 @@
-// The host side of a pool: dispatch calls into request rings, drain
-// response rings, park on the pool's doorbell when nothing is due.
-// The protocol (who writes which word, why no wake-up is lost) is in PROTOCOL.md.
+// The host side of a pool: calls go into request rings, replies come out of
+// response rings; the pump drains them while calls are live and parks on the
+// pool's doorbell when nothing is due. PROTOCOL.md has the wire protocol.
+//
+// A call's life: LIVE from `call()` until its promise settles (a reply, a
+// timeout, `.reject(reason)`, its worker's death, shutdown). A call that
+// settled before its reply keeps its id until the reply comes or its worker
+// dies, so a late reply can never settle another call; ids also carry a
+// generation, so a stale reply is recognised and dropped.
 import {
   op_knitting_host_park,
   op_knitting_lane_buffer,
   op_knitting_lane_failure,
+  op_knitting_lane_interrupt,
+  op_knitting_lane_respawn,
   op_knitting_pool_create,
   op_knitting_pool_shutdown,
   op_knitting_wake_worker,
   op_knitting_yield,
 } from "ext:core/ops";
+import { core } from "ext:core/mod.js";
 import { decode, encode } from "ext:deno_knitting/01_codec.js";
-import { copyFrame, L, LaneView, requestSlot, responseSlot, scratchSlot, writeHeader } from "ext:deno_knitting/02_mailbox.js";
+import { L, LaneView, requestSlot, responseSlot, writeHeader } from "ext:deno_knitting/02_mailbox.js";
+import {
+  AbortSignalPoolExhaustedError,
+  HardTimeoutError,
+  PoolClosedError,
+  TaskTimeoutError,
+  WorkerCrashedError,
+} from "ext:deno_knitting/00_values.js";
+import { debugLogger } from "ext:deno_knitting/05_options.js";
+import { pickLane } from "ext:deno_knitting/06_balance.js";
 
 /** Iterations the host re-checks the response rings before parking (tens of µs). */
 const HOST_SPIN = 2000;
 /** Busy pump iterations between visits to the event loop, so timers and I/O still run under load. */
 const YIELD_EVERY = 64;
+const INDEX_BITS = 22;
+const INDEX_MASK = (1 << INDEX_BITS) - 1;
+const GENERATIONS = 1023; // (gen << 22 | index) + 1 never overflows u32
 
-export class PoolClosedError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "PoolClosedError";
-  }
+/** A timer on the runtime's clock (one clock for the whole process: the host's). */
+function after(ms, callback) {
+  return core.createTimer(callback, ms, undefined, false, true);
 }
 
-export class WorkerCrashedError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "WorkerCrashedError";
+const LIVE = 1;
+const SETTLED = 2;
+
+class Call {
+  constructor(id, fn, task) {
+    this.id = id;
+    this.fn = fn;
+    this.task = task;
+    this.state = LIVE;
+    this.lane = null;
+    this.sent = false;
+    /** Ring position of the request once sent. */
+    this.seq = 0;
+    this.arg = undefined;
+    this.signal = -1;
+    this.abortRequested = false;
+    this.timer = null;
+    this.hardTimer = null;
+    this.resolve = null;
+    this.reject = null;
   }
 }
 
 class HostLane {
-  constructor(pool, index) {
+  constructor(pool, index, abortSlots) {
     this.pool = pool;
     this.index = index;
     this.view = new LaneView(op_knitting_lane_buffer(pool, index));
-    this.reqTail = Atomics.load(this.view.i32, L.reqTail);
-    this.reqHeadSeen = this.reqTail;
-    this.resHead = Atomics.load(this.view.i32, L.resHead);
+    this.resync();
+    /** Calls in flight or queued here (including settled ones awaiting their reply). */
     this.inflight = 0;
-    /** Frames encoded but not yet published: the ring was full. */
+    /** Calls waiting for a ring slot or payload budget, in order; encoded when they go. */
     this.backlog = [];
+    /** Set when the lane is dead for good (its worker keeps failing to start). */
     this.failure = null;
+    this.respawning = false;
+    /** Set while the host waits for the worker it interrupted to die. */
+    this.watched = false;
+    /** Calls whose timeouts wait for this lane's worker to be ready (start-up does not count). */
+    this.untimed = [];
+    this.signals = [];
+    for (let s = abortSlots - 1; s >= 0; s--) this.signals.push(s);
+  }
+
+  /** Take the ring counters from memory (at start and after a new worker took the lane). */
+  resync() {
+    const i32 = this.view.i32;
+    this.reqTail = Atomics.load(i32, L.reqTail);
+    this.reqHeadSeen = Atomics.load(i32, L.reqHead);
+    this.resHead = Atomics.load(i32, L.resHead);
   }
 
   freeSlots() {
@@ -55,38 +105,22 @@ class HostLane {
     return free;
   }
 
-  /** Encode and publish one call, or keep it encoded in the backlog. Throws if the argument cannot be sent. */
-  submit(id, fn, arg) {
-    if (this.backlog.length === 0 && this.freeSlots() > 0) {
-      const at = requestSlot(this.reqTail);
-      encode(arg, this.view, at, this.pool, this.index);
-      writeHeader(this.view, at, id, fn);
-      this.reqTail = (this.reqTail + 1) | 0;
-      Atomics.store(this.view.i32, L.reqTail, this.reqTail);
-      this.wakeWorker();
-    } else {
-      const scratch = scratchSlot();
-      encode(arg, scratch, 0, this.pool, this.index);
-      writeHeader(scratch, 0, id, fn);
-      this.backlog.push(scratch);
-      Atomics.store(this.view.i32, L.reqBacklog, 1);
-    }
+  /** Encode one call into the next request slot; false when the payload budget says wait. Throws if unsendable. */
+  write(call) {
+    const at = requestSlot(this.reqTail);
+    if (!encode(call.arg, this.view, at, this.pool, this.index)) return false;
+    writeHeader(this.view, at, call.id, call.fn | ((call.signal + 1) << 16));
+    // The argument stays with the call until the reply: if the worker dies
+    // before claiming the request, it is sent again to the next worker.
+    call.seq = this.reqTail;
+    this.reqTail = (this.reqTail + 1) | 0;
+    call.sent = true;
+    return true;
   }
 
-  /** Publish as much of the backlog as fits; returns how many went. */
-  flushBacklog() {
-    let sent = 0;
-    while (sent < this.backlog.length && this.freeSlots() > 0) {
-      copyFrame(this.view, requestSlot(this.reqTail), this.backlog[sent++]);
-      this.reqTail = (this.reqTail + 1) | 0;
-    }
-    if (sent === 0) return 0;
-    this.backlog.splice(0, sent);
-    const i32 = this.view.i32;
-    if (this.backlog.length === 0) Atomics.store(i32, L.reqBacklog, 0);
-    Atomics.store(i32, L.reqTail, this.reqTail);
+  publish() {
+    Atomics.store(this.view.i32, L.reqTail, this.reqTail);
     this.wakeWorker();
-    return sent;
   }
 
   wakeWorker() {
@@ -99,6 +133,18 @@ class HostLane {
     }
   }
 
+  setAbortBit(signal) {
+    Atomics.or(this.view.i32, L.abortBitmap + (signal >> 5), 1 << (signal & 31));
+  }
+
+  clearAbortBit(signal) {
+    Atomics.and(this.view.i32, L.abortBitmap + (signal >> 5), ~(1 << (signal & 31)));
+  }
+
+  isRunning(call) {
+    return Atomics.load(this.view.i32, L.running) === ((call.id + 1) | 0);
+  }
+
   hasResponses() {
     return Atomics.load(this.view.i32, L.resTail) !== this.resHead;
   }
@@ -106,79 +152,242 @@ class HostLane {
   isDead() {
     return Atomics.load(this.view.i32, L.laneState) === L.laneDead;
   }
+
+  isReady() {
+    return !this.respawning && Atomics.load(this.view.i32, L.laneState) === L.laneReady;
+  }
 }
 
 export class HostPool {
   #id;
   #lanes;
-  // Per call id: its resolvers and lane; ids are reused.
-  #resolve = [];
-  #reject = [];
-  #laneOf = [];
+  #tasks;
+  #options;
+  #log;
+  #calls = [];
+  #generations = [];
   #freeIds = [];
-  #inflight = 0;
+  /** LIVE calls that were dispatched to a lane (what the pump works for). */
+  #live = 0;
+  /** Lanes interrupted and not yet seen dead: the pump watches them. */
+  #watching = 0;
   #pumping = false;
+  #accepting = true;
   #closed = false;
   #shutdown = null;
+  #drainWaiters = [];
+  #cursor = { next: 0 };
 
-  constructor(threads, tasks, worker) {
-    this.#id = op_knitting_pool_create({ threads, tasks, worker });
+  /** `tasks`: per call index { key, url, at, timeout, abortSignal }; `options` from normalizePoolOptions. */
+  constructor(tasks, options) {
+    this.#tasks = tasks;
+    this.#options = options;
+    this.#log = debugLogger(options.debug, "host");
+    const abortSlots = tasks.some((t) => t.abortSignal) ? options.abortSignalCapacity : 0;
+    this.#id = op_knitting_pool_create({
+      threads: options.threads,
+      tasks: tasks.map(({ key, url, at, abortSignal }) => ({ key, url, at, abortSignal })),
+      worker: { ...options.worker, debug: options.debug },
+      abortSlots,
+      maxPayloadBytes: options.payload.maxPayloadBytes,
+      payloadMaxByteLength: options.payload.maxByteLength,
+    });
     this.#lanes = [];
-    for (let i = 0; i < threads; i++) this.#lanes.push(new HostLane(this.#id, i));
+    for (let i = 0; i < options.threads; i++) this.#lanes.push(new HostLane(this.#id, i, abortSlots));
+    this.#log?.(
+      "host",
+      `pool ${this.#id}: threads=${options.threads} balancer=${options.balancer} ` +
+        `tasks=${tasks.map((t) => `${t.key}@${t.url}`).join(", ")}`,
+    );
+  }
+
+  get id() {
+    return this.#id;
   }
 
   call(fn, arg) {
-    if (this.#closed) return Promise.reject(new PoolClosedError("Pool is shut down"));
-    if (arg instanceof Promise) return arg.then((value) => this.call(fn, value));
-    const lane = this.#pickLane();
-    if (lane === null) return Promise.reject(this.#lanes[0].failure);
-    const id = this.#freeIds.length > 0 ? this.#freeIds.pop() : this.#resolve.length;
-    let resolve, reject;
-    const promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    try {
-      lane.submit(id, fn, arg);
-    } catch (error) {
-      this.#freeIds.push(id);
-      return Promise.reject(error);
+    if (!this.#accepting) return Promise.reject(new PoolClosedError("Pool is shut down"));
+    const task = this.#tasks[fn];
+    let index = this.#freeIds.pop();
+    if (index === undefined) {
+      index = this.#calls.length;
+      if (index > INDEX_MASK) return Promise.reject(new RangeError("Knitting: more than 4M calls in flight"));
+      this.#generations.push(0);
     }
-    this.#resolve[id] = resolve;
-    this.#reject[id] = reject;
-    this.#laneOf[id] = lane;
-    lane.inflight++;
-    if (this.#inflight++ === 0 && !this.#pumping) this.#pump();
+    const c = new Call(((this.#generations[index] << INDEX_BITS) | index) >>> 0, fn, task);
+    this.#calls[index] = c;
+    const promise = new Promise((resolve, reject) => {
+      c.resolve = resolve;
+      c.reject = reject;
+    });
+    if (task.abortSignal) promise.reject = (...reason) => this.#abort(c, reason);
+    if (arg instanceof Promise) {
+      // The argument settles first; a rejection rejects the call unsent.
+      arg.then((value) => this.#dispatch(c, value), (error) => this.#settleUnsent(c, false, error));
+    } else {
+      this.#dispatch(c, arg);
+    }
     return promise;
   }
 
-  // The live lane with the fewest calls in flight; ties go to the lowest
-  // index, so sequential calls stay on a worker that is still spinning.
-  #pickLane() {
-    let best = null;
-    for (const lane of this.#lanes) {
-      if (lane.failure !== null) continue;
-      if (lane.isDead()) {
-        this.#buryLane(lane);
-        continue;
+  #dispatch(c, arg) {
+    if (c.state !== LIVE) return this.#release(c);
+    if (this.#closed) return this.#settleUnsent(c, false, new PoolClosedError("Pool is shut down"));
+    const lane = this.#pick();
+    if (lane === null) return this.#settleUnsent(c, false, this.#lanes[0].failure);
+    if (c.task.abortSignal) {
+      const signal = lane.signals.pop();
+      if (signal === undefined) {
+        const capacity = this.#options.abortSignalCapacity;
+        return this.#settleUnsent(
+          c,
+          false,
+          new AbortSignalPoolExhaustedError(
+            `all ${capacity} abort signal slots of worker ${lane.index} are in use (abortSignalCapacity)`,
+          ),
+        );
       }
-      if (best === null || lane.inflight < best.inflight) best = lane;
-      if (best.inflight === 0) break;
+      c.signal = signal;
+      lane.clearAbortBit(signal);
+      if (c.abortRequested) lane.setAbortBit(signal);
     }
-    return best;
+    c.lane = lane;
+    c.arg = arg;
+    if (c.task.timeout !== null || this.#options.hardTimeoutMs !== null) {
+      if (lane.isReady()) this.#startTimers(c);
+      else lane.untimed.push(c);
+    }
+    lane.inflight++;
+    this.#live++;
+    this.#log?.("signals", `call ${c.id} ${c.task.key} -> worker ${lane.index}`);
+    if (lane.backlog.length === 0 && !lane.respawning && lane.freeSlots() > 0) {
+      let written;
+      try {
+        written = lane.write(c);
+      } catch (error) {
+        return this.#settleUnsent(c, false, error);
+      }
+      if (written) lane.publish();
+      else lane.backlog.push(c);
+    } else {
+      lane.backlog.push(c);
+      Atomics.store(lane.view.i32, L.reqBacklog, 1);
+    }
+    if (!this.#pumping) this.#pump();
   }
 
-  #settle(id, ok, value) {
-    const resolve = this.#resolve[id];
-    if (resolve === undefined) return; // already rejected (lane died or pool closed)
-    const reject = this.#reject[id];
-    this.#resolve[id] = this.#reject[id] = undefined;
-    this.#laneOf[id].inflight--;
-    this.#laneOf[id] = undefined;
-    this.#freeIds.push(id);
-    this.#inflight--;
-    if (ok) resolve(value);
-    else reject(value);
+  // Timeouts count from when a ready worker can take the call: waiting for
+  // an argument Promise or for a worker to start does not use them up.
+  #startTimers(c) {
+    if (c.state !== LIVE) return;
+    if (c.task.timeout !== null) c.timer = after(c.task.timeout.ms, () => this.#onTimeout(c));
+    if (this.#options.hardTimeoutMs !== null) {
+      c.hardTimer = after(this.#options.hardTimeoutMs, () => this.#onHardTimeout(c));
+    }
+  }
+
+  #pick() {
+    for (const lane of this.#lanes) {
+      if (lane.failure === null && !lane.respawning && lane.isDead()) this.#buryLane(lane);
+    }
+    return pickLane(this.#lanes, this.#options.balancer, this.#cursor);
+  }
+
+  /** Settle the caller's promise (once). */
+  #finish(c, ok, value) {
+    if (c.state !== LIVE) return;
+    c.state = SETTLED;
+    if (c.timer !== null) core.cancelTimer(c.timer);
+    if (c.hardTimer !== null) core.cancelTimer(c.hardTimer);
+    if (c.lane !== null) {
+      this.#live--;
+      if (this.#live === 0 && this.#drainWaiters.length > 0) this.#drainWaiters.splice(0).forEach((wake) => wake());
+    }
+    if (ok) c.resolve(value);
+    else c.reject(value);
+  }
+
+  /** Free the call's id, lane share and abort slot (its worker will not mention it again). */
+  #release(c) {
+    c.arg = undefined;
+    const index = c.id & INDEX_MASK;
+    if (this.#calls[index] !== c) return;
+    this.#calls[index] = undefined;
+    this.#generations[index] = (this.#generations[index] + 1) % GENERATIONS;
+    this.#freeIds.push(index);
+    if (c.lane !== null) {
+      c.lane.inflight--;
+      if (c.signal >= 0) c.lane.signals.push(c.signal);
+    }
+  }
+
+  /** Settle a call its worker has not seen (and never will). */
+  #settleUnsent(c, ok, value) {
+    if (c.lane !== null && !c.sent) {
+      const at = c.lane.backlog.indexOf(c);
+      if (at >= 0) c.lane.backlog.splice(at, 1);
+    }
+    this.#finish(c, ok, value);
+    if (!c.sent) this.#release(c);
+  }
+
+  /** Settle early (timeout, abort): a sent call keeps its id until the reply. */
+  #settleEarly(c, ok, value) {
+    if (c.sent) this.#finish(c, ok, value);
+    else this.#settleUnsent(c, ok, value);
+  }
+
+  #abort(c, reason) {
+    if (c.state !== LIVE) return;
+    c.abortRequested = true;
+    if (c.signal >= 0) c.lane.setAbortBit(c.signal);
+    this.#log?.("signals", `abort ${c.id} ${c.task.key}${reason.length > 0 ? " (rejected now)" : ""}`);
+    if (reason.length > 0) this.#settleEarly(c, false, reason[0]);
+  }
+
+  #onTimeout(c) {
+    c.timer = null;
+    if (c.state !== LIVE) return;
+    const { ms, ok, value } = c.task.timeout;
+    if (c.signal >= 0) c.lane.setAbortBit(c.signal);
+    const stuck = c.sent && !c.lane.respawning && c.lane.isRunning(c);
+    this.#log?.("signals", `timeout ${c.id} ${c.task.key} after ${ms} ms${stuck ? " (interrupting its worker)" : ""}`);
+    const outcome = ok || value !== undefined ? value : new TaskTimeoutError(
+      `Task timeout: ${c.task.key} did not finish within ${ms} ms`,
+    );
+    const lane = c.lane;
+    this.#settleEarly(c, ok, outcome);
+    if (stuck) {
+      this.#interrupt(
+        lane,
+        `task ${c.task.key} was still running synchronously when its ${ms} ms timeout fired; ` +
+          `the worker was stopped and replaced`,
+      );
+    }
+  }
+
+  #onHardTimeout(c) {
+    c.hardTimer = null;
+    if (c.state !== LIVE) return;
+    const ms = this.#options.hardTimeoutMs;
+    const lane = c.lane;
+    const sent = c.sent;
+    this.#settleEarly(
+      c,
+      false,
+      new HardTimeoutError(`Task hard timeout after ${ms}ms (${c.task.key}); its worker was stopped and replaced`),
+    );
+    if (sent && !lane.respawning) {
+      this.#interrupt(lane, `task ${c.task.key} ran past worker.hardTimeoutMs (${ms} ms); the worker was stopped`);
+    }
+  }
+
+  #interrupt(lane, reason) {
+    if (lane.watched) return;
+    lane.watched = true;
+    this.#watching++;
+    op_knitting_lane_interrupt(this.#id, lane.index, reason);
+    if (!this.#pumping) this.#pump();
   }
 
   #drainLane(lane) {
@@ -190,7 +399,7 @@ export class HostPool {
     while (head !== tail) {
       const at = responseSlot(head);
       const id = view.u32[at >> 2];
-      let ok = view.u32[(at >> 2) + 1] === 0;
+      let ok = view.u32[(at >> 2) + 1] === L.statusOk;
       let value;
       try {
         value = decode(view, at, this.#id, lane.index);
@@ -200,7 +409,12 @@ export class HostPool {
       }
       head = (head + 1) | 0;
       settled++;
-      this.#settle(id, ok, value);
+      const c = this.#calls[id & INDEX_MASK];
+      if (c !== undefined && c.id === id) {
+        this.#log?.("signals", `reply ${id} ${c.task.key} ${ok ? "ok" : "threw"} from worker ${lane.index}`);
+        this.#finish(c, ok, value);
+        this.#release(c);
+      }
     }
     lane.resHead = head;
     Atomics.store(view.i32, L.resHead, head);
@@ -208,25 +422,98 @@ export class HostPool {
     return settled;
   }
 
-  #buryLane(lane) {
-    const reason = op_knitting_lane_failure(this.#id, lane.index) || "the worker stopped";
-    lane.failure = new WorkerCrashedError(`Knitting worker ${lane.index} failed: ${reason}`);
-    lane.backlog.length = 0;
-    for (let id = 0; id < this.#laneOf.length; id++) {
-      if (this.#laneOf[id] === lane) this.#settle(id, false, lane.failure);
+  /** Publish as much of a lane's backlog as fits; returns how many went. */
+  #flushBacklog(lane) {
+    if (lane.respawning) return 0;
+    let sent = 0;
+    while (lane.backlog.length > sent && lane.freeSlots() > 0) {
+      const c = lane.backlog[sent];
+      let written;
+      try {
+        written = lane.write(c);
+      } catch (error) {
+        lane.backlog.splice(sent, 1);
+        this.#finish(c, false, error);
+        this.#release(c);
+        continue;
+      }
+      if (!written) break;
+      sent++;
     }
+    if (sent === 0) return 0;
+    lane.backlog.splice(0, sent);
+    if (lane.backlog.length === 0) Atomics.store(lane.view.i32, L.reqBacklog, 0);
+    lane.publish();
+    return sent;
+  }
+
+  // The lane's worker died: what it had sent is answered, what it held is
+  // rejected, and a new worker is started; calls still queued go to it.
+  #buryLane(lane) {
+    this.#drainLane(lane);
+    const reason = op_knitting_lane_failure(this.#id, lane.index) || "the worker stopped";
+    const crash = new WorkerCrashedError(`Knitting worker ${lane.index} crashed: ${reason}`);
+    this.#log?.("lifecycle", `worker ${lane.index} died: ${reason}`);
+    if (lane.watched) {
+      lane.watched = false;
+      this.#watching--;
+    }
+    // Requests the worker never claimed go again, in order, to its successor;
+    // the ones it claimed may have run, so they fail.
+    const claimed = Atomics.load(lane.view.i32, L.reqHead);
+    const resend = [];
+    for (const c of this.#calls) {
+      if (c === undefined || c.lane !== lane || !c.sent) continue;
+      if (c.state === LIVE && ((c.seq - claimed) | 0) >= 0) {
+        c.sent = false;
+        resend.push(c);
+      } else {
+        this.#finish(c, false, crash);
+        this.#release(c);
+      }
+    }
+    if (resend.length > 0) {
+      resend.sort((a, b) => (a.seq - b.seq) | 0);
+      lane.backlog.unshift(...resend);
+      Atomics.store(lane.view.i32, L.reqBacklog, 1);
+    }
+    lane.untimed = lane.untimed.filter((c) => c.state === LIVE);
+    if (this.#closed) return;
+    lane.respawning = true;
+    op_knitting_lane_respawn(this.#id, lane.index).then((replaced) => {
+      lane.respawning = false;
+      if (this.#closed) return;
+      if (replaced) {
+        lane.resync();
+        for (const c of lane.backlog) if (c.signal >= 0 && c.abortRequested) lane.setAbortBit(c.signal);
+        this.#log?.("lifecycle", `worker ${lane.index} replaced`);
+      } else {
+        lane.failure = crash;
+        this.#log?.("lifecycle", `worker ${lane.index} keeps failing to start; lane retired`);
+        for (const c of lane.backlog.splice(0)) this.#settleUnsent(c, false, crash);
+        return;
+      }
+      if (lane.backlog.length > 0 && !this.#pumping) this.#pump();
+    }, (error) => {
+      lane.respawning = false;
+      lane.failure = new WorkerCrashedError(`Knitting worker ${lane.index} could not be replaced: ${error}`);
+    });
   }
 
   /** One pass over every lane; returns how much progressed. */
   #drainAll() {
     let progress = 0;
     for (const lane of this.#lanes) {
-      if (lane.inflight === 0) continue;
+      if (lane.failure !== null || lane.respawning) continue;
+      if (lane.inflight === 0 && !lane.watched) continue;
+      if (lane.untimed.length > 0 && lane.isReady()) {
+        for (const c of lane.untimed.splice(0)) this.#startTimers(c);
+      }
       progress += this.#drainLane(lane);
-      if (lane.backlog.length > 0) progress += lane.flushBacklog();
-      if (lane.failure === null && lane.isDead()) {
-        progress += this.#drainLane(lane) + 1;
+      if (lane.backlog.length > 0) progress += this.#flushBacklog(lane);
+      if (lane.isDead()) {
         this.#buryLane(lane);
+        progress++;
       }
     }
     return progress;
@@ -234,28 +521,31 @@ export class HostPool {
 
   #anythingDue() {
     for (const lane of this.#lanes) {
-      if (lane.inflight === 0) continue;
+      if (lane.failure !== null || lane.respawning || (lane.inflight === 0 && !lane.watched)) continue;
       if (lane.hasResponses() || lane.isDead() || (lane.backlog.length > 0 && lane.freeSlots() > 0)) return true;
+      if (lane.untimed.length > 0 && lane.isReady()) return true;
     }
     return false;
   }
 
   #setHostParked(value) {
-    for (const lane of this.#lanes) {
-      if (lane.inflight > 0 || value === 0) Atomics.store(lane.view.i32, L.hostParked, value);
-    }
+    for (const lane of this.#lanes) Atomics.store(lane.view.i32, L.hostParked, value);
   }
 
-  // Runs while calls are in flight: drain, spin briefly, then park until a
-  // worker rings. Only this loop keeps the event loop alive, and only while
-  // there is something to wait for.
+  #wanted() {
+    return (this.#live > 0 || this.#watching > 0) && !this.#closed;
+  }
+
+  // Runs while calls are live: drain, spin briefly, then park until a worker
+  // rings. Only this loop keeps the event loop alive, and only while there
+  // is something to wait for.
   async #pump() {
     this.#pumping = true;
     try {
       await null; // let the caller finish its synchronous burst of calls first
       let spins = 0;
       let busy = 0;
-      while (this.#inflight > 0 && !this.#closed) {
+      while (this.#wanted()) {
         if (this.#drainAll() > 0) {
           spins = 0;
           if (++busy === YIELD_EVERY) {
@@ -266,6 +556,11 @@ export class HostPool {
           }
           continue;
         }
+        if (this.#lanes.some((lane) => lane.respawning && lane.backlog.length > 0)) {
+          // A replacement worker is starting: wait on the event loop, not a spin.
+          await op_knitting_yield();
+          continue;
+        }
         if (++spins < HOST_SPIN) continue;
         this.#setHostParked(1);
         if (!this.#anythingDue()) await op_knitting_host_park(this.#id);
@@ -274,18 +569,28 @@ export class HostPool {
       }
     } catch (error) {
       // A bug in the pump must not strand calls: fail them loudly instead.
-      for (let id = 0; id < this.#resolve.length; id++) this.#settle(id, false, error);
+      for (const c of this.#calls) if (c !== undefined) this.#finish(c, false, error);
     } finally {
       this.#pumping = false;
     }
   }
 
-  shutdown() {
+  /**
+   * Stop taking calls; after `delayMs` (and, with `drain`, once every live
+   * call has settled) reject what is left and end the workers. Idempotent.
+   */
+  shutdown({ delayMs = 0, drain = false } = {}) {
     if (this.#shutdown !== null) return this.#shutdown;
-    this.#closed = true;
-    const closed = new PoolClosedError("The pool was shut down before this call finished");
-    for (let id = 0; id < this.#resolve.length; id++) this.#settle(id, false, closed);
-    this.#shutdown = op_knitting_pool_shutdown(this.#id);
+    this.#accepting = false;
+    this.#shutdown = (async () => {
+      if (delayMs > 0) await new Promise((wake) => after(Math.floor(delayMs), wake));
+      if (drain && this.#live > 0) await new Promise((wake) => this.#drainWaiters.push(wake));
+      this.#closed = true;
+      const closed = new PoolClosedError("Thread closed: the pool was shut down before this call finished");
+      for (const c of this.#calls) if (c !== undefined) this.#finish(c, false, closed);
+      this.#log?.("lifecycle", `pool ${this.#id} shut down`);
+      await op_knitting_pool_shutdown(this.#id);
+    })();
     return this.#shutdown;
   }
 }

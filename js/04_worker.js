@@ -9,7 +9,8 @@ import {
   op_knitting_yield,
 } from "ext:core/ops";
 import { decode, encode, encodeReason } from "ext:deno_knitting/01_codec.js";
-import { copyFrame, L, LaneView, requestSlot, responseSlot, scratchSlot, writeHeader } from "ext:deno_knitting/02_mailbox.js";
+import { L, LaneView, requestSlot, responseSlot, writeHeader } from "ext:deno_knitting/02_mailbox.js";
+import { debugLogger } from "ext:deno_knitting/05_options.js";
 
 export const TASK_BRAND = Symbol.for("task");
 /** Default spin before parking: a few tens of µs of re-checks. */
@@ -17,9 +18,10 @@ const DEFAULT_SPIN = 4000;
 /** Batches run between event-loop visits while async tasks are pending. */
 const YIELD_EVERY = 16;
 
-async function loadTasks(table) {
+async function loadTasks(table, log) {
   const modules = new Map();
   const fns = [];
+  const globalsBefore = log ? new Set(Reflect.ownKeys(globalThis)) : null;
   for (const entry of table) {
     let namespace = modules.get(entry.url);
     if (namespace === undefined) {
@@ -27,6 +29,11 @@ async function loadTasks(table) {
       modules.set(entry.url, namespace);
     }
     fns.push(findTask(namespace, entry));
+  }
+  if (log) {
+    log("imports", `${fns.length} tasks from ${[...modules.keys()].join(", ")}`);
+    const added = Reflect.ownKeys(globalThis).filter((key) => !globalsBefore.has(key)).map(String);
+    log("globals", added.length === 0 ? "task modules added no globals" : `task modules added ${added.join(", ")}`);
   }
   return fns;
 }
@@ -51,16 +58,31 @@ function findTask(namespace, { key, url, at }) {
   );
 }
 
+/** The `{ hasAborted, now }` toolkit an abort-aware task gets as its second argument. */
+function abortToolkit(i32, signal) {
+  const word = L.abortBitmap + (signal >> 5);
+  const bit = 1 << (signal & 31);
+  return {
+    hasAborted: () => (Atomics.load(i32, word) & bit) !== 0,
+    now: () => performance.now(),
+  };
+}
+
 export async function workerMain() {
-  const { tasks, worker: options } = op_knitting_worker_init();
-  const fns = await loadTasks(tasks);
-  const spinBudget = options?.spinIterations ?? DEFAULT_SPIN;
+  const { tasks, worker: options, lane: laneIndex } = op_knitting_worker_init();
+  const log = debugLogger(options.debug ?? [], `w${laneIndex}`);
+  const fns = await loadTasks(tasks, log);
+  const abortAware = tasks.map((t) => t.abortSignal === true);
+  const spinMicroseconds = options.spinMicroseconds ?? null;
+  const parkMs = options.parkMs ?? Infinity;
+  const holdReplies = options.resolveAfterFinishingAll === true;
   const view = new LaneView(op_knitting_lane_buffer(0, 0));
   const { i32, u32 } = view;
   let reqHead = Atomics.load(i32, L.reqHead);
   let resTail = Atomics.load(i32, L.resTail);
   let resPublished = resTail;
   let resHeadSeen = Atomics.load(i32, L.resHead);
+  /** Replies waiting for a ring slot or payload budget (or, with holdReplies, for the queue to empty): id, ok, value. */
   const replyBacklog = [];
   let asyncPending = 0;
 
@@ -79,34 +101,41 @@ export async function workerMain() {
     return free;
   };
 
-  const encodeReply = (target, at, id, ok, value) => {
+  // Encode one reply into the next response slot; false when the payload
+  // budget says wait. A result that cannot be sent rejects the call instead.
+  const writeReply = (id, ok, value) => {
+    const at = responseSlot(resTail);
+    let written;
     try {
-      if (ok) encode(value, target, at, 0, 0, "result");
-      else encodeReason(value, target, at, 0, 0);
+      written = ok ? encode(value, view, at, 0, 0, "result") : encodeReason(value, view, at, 0, 0);
     } catch (error) {
       ok = false;
-      encodeReason(error, target, at, 0, 0);
+      try {
+        written = encodeReason(error, view, at, 0, 0);
+      } catch {
+        written = encodeReason("Knitting: the result could not be sent", view, at, 0, 0);
+      }
     }
-    writeHeader(target, at, id, ok ? 0 : 1);
+    if (!written) return false;
+    writeHeader(view, at, id, ok ? L.statusOk : L.statusThrew);
+    resTail = (resTail + 1) | 0;
+    return true;
   };
 
   const reply = (id, ok, value) => {
-    if (replyBacklog.length === 0 && freeReplySlots() > 0) {
-      encodeReply(view, responseSlot(resTail), id, ok, value);
-      resTail = (resTail + 1) | 0;
-    } else {
-      const scratch = scratchSlot();
-      encodeReply(scratch, 0, id, ok, value);
-      replyBacklog.push(scratch);
+    if (holdReplies || replyBacklog.length > 0 || freeReplySlots() === 0 || !writeReply(id, ok, value)) {
+      replyBacklog.push(id, ok, value);
       Atomics.store(i32, L.resBacklog, 1);
     }
   };
 
   const publishReplies = () => {
     let moved = 0;
-    while (moved < replyBacklog.length && freeReplySlots() > 0) {
-      copyFrame(view, responseSlot(resTail), replyBacklog[moved++]);
-      resTail = (resTail + 1) | 0;
+    if (!holdReplies || (asyncPending === 0 && Atomics.load(i32, L.reqTail) === reqHead)) {
+      while (moved < replyBacklog.length && freeReplySlots() > 0) {
+        if (!writeReply(replyBacklog[moved], replyBacklog[moved + 1], replyBacklog[moved + 2])) break;
+        moved += 3;
+      }
     }
     if (moved > 0) {
       replyBacklog.splice(0, moved);
@@ -125,13 +154,16 @@ export async function workerMain() {
     publishReplies();
   };
 
-  const run = (id, fn, arg) => {
+  const run = (id, fn, signal, arg) => {
     let result;
+    Atomics.store(i32, L.running, (id + 1) | 0);
     try {
-      result = fns[fn](arg);
+      result = signal >= 0 ? fns[fn](arg, abortToolkit(i32, signal)) : fns[fn](arg);
     } catch (error) {
+      Atomics.store(i32, L.running, 0);
       return reply(id, false, error);
     }
+    Atomics.store(i32, L.running, 0);
     if (result instanceof Promise || typeof result?.then === "function") {
       asyncPending++;
       Promise.resolve(result).then(
@@ -143,33 +175,47 @@ export async function workerMain() {
     }
   };
 
-  // Claim every published request: copy each out, release the slots, then run.
+  // Take published requests one at a time: decode, release the slot, run.
+  // Requests not yet taken stay in the ring, so if a task never returns,
+  // the host can hand them to this worker's successor.
   const claim = () => {
     const tail = Atomics.load(i32, L.reqTail);
     if (tail === reqHead) return false;
-    const batch = [];
     while (reqHead !== tail) {
       const at = requestSlot(reqHead);
       const id = u32[at >> 2];
-      const fn = u32[(at >> 2) + 1];
+      const word = u32[(at >> 2) + 1];
+      const fn = word & 0xffff;
+      const signal = abortAware[fn] ? (word >>> 16) - 1 : -1;
+      let arg;
+      let ok = true;
       try {
-        batch.push(id, fn, decode(view, at, 0, 0), true);
+        arg = decode(view, at, 0, 0);
       } catch (error) {
-        batch.push(id, fn, error, false);
+        arg = error;
+        ok = false;
       }
       reqHead = (reqHead + 1) | 0;
+      Atomics.store(i32, L.reqHead, reqHead);
+      if (ok) run(id, fn, signal, arg);
+      else reply(id, false, arg);
     }
-    Atomics.store(i32, L.reqHead, reqHead);
     if (Atomics.load(i32, L.reqBacklog) === 1) wakeHost();
-    for (let i = 0; i < batch.length; i += 4) {
-      if (batch[i + 3]) run(batch[i], batch[i + 1], batch[i + 2]);
-      else reply(batch[i], false, batch[i + 2]);
-    }
     return true;
   };
 
-  op_knitting_worker_ready();
+  // Spin a while before parking: by time when worker.timers.spinMicroseconds
+  // is set, else by a count of re-checks.
   let spins = 0;
+  let spinUntil = 0;
+  const keepSpinning = () => {
+    if (spinMicroseconds === null) return ++spins < DEFAULT_SPIN;
+    if (spins++ === 0) spinUntil = performance.now() + spinMicroseconds / 1000;
+    return (spins & 63) !== 0 || performance.now() < spinUntil;
+  };
+
+  op_knitting_worker_ready();
+  log?.("lifecycle", `ready ${performance.now().toFixed(1)} ms after the runtime started`);
   let batches = 0;
   for (;;) {
     if (claim()) {
@@ -184,12 +230,12 @@ export async function workerMain() {
     if (replyBacklog.length > 0) publishReplies();
     if (Atomics.load(i32, L.laneState) === L.laneClosing) return;
     // Spinning would starve pending async tasks of the event loop: park at once.
-    if (asyncPending === 0 && ++spins < spinBudget) continue;
+    if (asyncPending === 0 && keepSpinning()) continue;
     Atomics.store(i32, L.workerState, L.workerParked);
     const due = Atomics.load(i32, L.reqTail) !== reqHead ||
-      (replyBacklog.length > 0 && freeReplySlots() > 0) ||
+      (replyBacklog.length > 0 && freeReplySlots() > 0 && !holdReplies) ||
       Atomics.load(i32, L.laneState) === L.laneClosing;
-    if (!due) await op_knitting_worker_park();
+    if (!due) await op_knitting_worker_park(parkMs);
     Atomics.store(i32, L.workerState, L.workerRunning);
     spins = 0;
   }

@@ -1,9 +1,23 @@
-// The public Knitting API: task, createPool, isMain, importTask, setModuleUrl.
+// The public Knitting API: task, importTask, createPool, isMain,
+// setModuleUrl, Envelope, NumericArray and the library's error classes.
 // User code reaches it as the `knitting` module (a facade over the frozen
 // object installed below); the internals above stay module-private.
 import { op_knitting_is_worker } from "ext:core/ops";
 import { HostPool } from "ext:deno_knitting/03_host.js";
 import { TASK_BRAND, workerMain } from "ext:deno_knitting/04_worker.js";
+import { normalizePoolOptions, normalizeTimeout } from "ext:deno_knitting/05_options.js";
+import {
+  AbortSignalPoolExhaustedError,
+  Envelope,
+  HardTimeoutError,
+  isNumericArray,
+  NumericArray,
+  PoolClosedError,
+  TaskTimeoutError,
+  WorkerCrashedError,
+} from "ext:deno_knitting/00_values.js";
+
+const MAX_TASKS = 0xffff;
 
 export const isMain = !op_knitting_is_worker();
 
@@ -30,10 +44,17 @@ export function setModuleUrl(url) {
   moduleUrlOverride = url === undefined || url === null ? null : String(new URL(url));
 }
 
+function abortOption(abortSignal, where) {
+  if (abortSignal === undefined || abortSignal === false) return false;
+  if (abortSignal === true || abortSignal?.hasAborted === true) return true;
+  throw new TypeError(`${where}: abortSignal must be true or { hasAborted: true }`);
+}
+
 function defineTask(f, options, imported) {
   const importedFrom = moduleUrlOverride ?? callerUrl();
   const at = tasksPerModule.get(importedFrom) ?? 0;
   tasksPerModule.set(importedFrom, at + 1);
+  abortOption(options.abortSignal, imported ? "importTask" : "task");
   const definition = {
     ...options,
     f,
@@ -43,7 +64,12 @@ function defineTask(f, options, imported) {
     imported,
     [TASK_BRAND]: true,
   };
-  definition.createPool = (poolOptions) => createPool(poolOptions)({ [f.name || "task"]: definition });
+  // The single-task shorthand: { call(arg), shutdown, [Symbol.dispose] }.
+  definition.createPool = (poolOptions) => {
+    const pool = createPool(poolOptions)({ [f.name || "task"]: definition });
+    const call = (arg) => Object.values(pool.call)[0](arg);
+    return { ...pool, call };
+  };
   return definition;
 }
 
@@ -60,21 +86,21 @@ export function importTask({ href, name = "default", ...options } = {}) {
   }
   const url = new URL(href, moduleUrlOverride ?? callerUrl()).href;
   let loaded = null;
-  const f = async (arg) => {
+  const f = async (arg, toolkit) => {
     if (loaded === null) {
       const namespace = await import(url);
-      loaded = namespace[name];
-      if (typeof loaded !== "function") {
+      if (typeof namespace[name] !== "function") {
         const available = Object.keys(namespace).join(", ") || "none";
-        loaded = null;
         throw new TypeError(
           `importTask expected export "${name}" from "${url}" to be a function. Available exports: ${available}`,
         );
       }
+      loaded = namespace[name];
     }
-    return loaded(arg);
+    return loaded(arg, toolkit);
   };
-  return defineTask(f, options, true);
+  Object.defineProperty(f, "name", { value: name === "default" ? "importedTask" : name });
+  return defineTask(f, { ...options, href: url, name }, true);
 }
 
 // Inside a worker, module top-level code that builds a pool gets this: it
@@ -92,16 +118,8 @@ function inertPool() {
   };
 }
 
-function threadCount(threads) {
-  if (threads === undefined) return 1;
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(`createPool: threads must be a positive integer, got ${String(threads)}`);
-  }
-  return threads;
-}
-
 export function createPool(options = {}) {
-  const threads = threadCount(options.threads);
+  const settings = normalizePoolOptions(options);
   return (tasks) => {
     if (!isMain) return inertPool();
     if (tasks === null || typeof tasks !== "object") {
@@ -109,23 +127,33 @@ export function createPool(options = {}) {
     }
     const keys = Object.keys(tasks);
     if (keys.length === 0) throw new TypeError("createPool(options)(tasks): tasks has no entries");
+    if (keys.length > MAX_TASKS) throw new RangeError(`Too many tasks: ${keys.length} (at most ${MAX_TASKS})`);
     let callerModule = null;
     const table = keys.map((key) => {
       const value = tasks[key];
-      if (value?.[TASK_BRAND] === true) return { key, url: value.importedFrom, at: value.at };
+      if (value?.[TASK_BRAND] === true) {
+        return {
+          key,
+          url: value.importedFrom,
+          at: value.at,
+          timeout: normalizeTimeout(value.timeout),
+          abortSignal: abortOption(value.abortSignal, `createPool task "${key}"`),
+        };
+      }
       if (typeof value === "function") {
         callerModule ??= moduleUrlOverride ?? callerUrl();
-        return { key, url: callerModule, at: null };
+        return { key, url: callerModule, at: null, timeout: null, abortSignal: false };
       }
       throw new TypeError(`createPool task "${key}" must be a task definition or exported function`);
     });
-    const pool = new HostPool(threads, table, { spinIterations: options.worker?.timers?.spinIterations });
+    const pool = new HostPool(table, settings);
     const call = Object.create(null);
     keys.forEach((key, index) => {
       call[key] = (arg) => pool.call(index, arg);
     });
     Object.freeze(call);
-    const shutdown = () => pool.shutdown();
+    // shutdown(), shutdown(delayMs) or shutdown({ drain, delayMs }).
+    const shutdown = (how) => pool.shutdown(typeof how === "number" ? { delayMs: how } : how ?? {});
     return {
       call,
       shutdown,
@@ -139,7 +167,21 @@ export function createPool(options = {}) {
   };
 }
 
-const api = Object.freeze({ createPool, task, isMain, importTask, setModuleUrl });
+const api = Object.freeze({
+  createPool,
+  task,
+  isMain,
+  importTask,
+  setModuleUrl,
+  Envelope,
+  NumericArray,
+  isNumericArray,
+  PoolClosedError,
+  WorkerCrashedError,
+  TaskTimeoutError,
+  HardTimeoutError,
+  AbortSignalPoolExhaustedError,
+});
 Object.defineProperty(globalThis, Symbol.for("knitting.api"), { value: api });
 if (!isMain) {
   Object.defineProperty(globalThis, Symbol.for("knitting.workerMain"), {

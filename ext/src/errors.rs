@@ -20,6 +20,12 @@ pub enum KnittingError {
   #[class(range)]
   #[error("threads must be an integer from 1 to {max}, got {got}")]
   BadThreadCount { got: u32, max: u32 },
+  #[class(range)]
+  #[error("payload of {size} bytes exceeds payload.maxPayloadBytes ({limit} bytes)")]
+  PayloadTooLarge { size: usize, limit: usize },
+  #[class(range)]
+  #[error("{0}")]
+  BadPoolOption(String),
   #[class(generic)]
   #[error("could not start a worker thread: {0}")]
   Spawn(#[from] std::io::Error),

@@ -5,6 +5,7 @@
 //! 0      control words, one 64-byte cache line each (see `Word`)
 //! 512    request ring:  SLOTS x SLOT_BYTES   (host produces, worker consumes)
 //! 16896  response ring: SLOTS x SLOT_BYTES   (worker produces, host consumes)
+//! 33280  abort bitmap:  one bit per abort signal slot (host sets, worker reads)
 //! ```
 
 use serde::Serialize;
@@ -17,7 +18,7 @@ pub const SLOT_BYTES: usize = 256;
 
 /// Slot header, in bytes from the slot start.
 pub const SLOT_CALL_ID: usize = 0; // u32: host's correlation id
-pub const SLOT_FN_OR_STATUS: usize = 4; // u32: task index (request) / 0 ok, 1 error (response)
+pub const SLOT_FN_OR_STATUS: usize = 4; // u32: task index | (abort slot + 1) << 16 (request) / `STATUS_*` (response)
 pub const SLOT_TAG: usize = 8; // u32: payload tag (js/01_codec.js)
 pub const SLOT_LEN: usize = 12; // u32: payload byte length
 pub const SLOT_NUMBER: usize = 16; // f64: inline number, or a payload-buffer handle
@@ -46,13 +47,25 @@ pub enum Word {
   ReqBacklog = 7,
   /// 1 while the worker holds replies it could not fit into the response ring.
   ResBacklog = 8,
+  /// Call id + 1 of the task the worker is running synchronously, 0 between
+  /// tasks (worker writes); a timed-out call still here is interrupted.
+  Running = 9,
 }
 
-pub const CONTROL_WORDS: usize = 9;
+pub const CONTROL_WORDS: usize = 10;
 pub const CONTROL_BYTES: usize = 1024; // CONTROL_WORDS lines, rounded up
 pub const REQ_RING_OFFSET: usize = CONTROL_BYTES;
 pub const RES_RING_OFFSET: usize = REQ_RING_OFFSET + SLOTS as usize * SLOT_BYTES;
-pub const LANE_BYTES: usize = RES_RING_OFFSET + SLOTS as usize * SLOT_BYTES;
+pub const ABORT_BITMAP_OFFSET: usize = RES_RING_OFFSET + SLOTS as usize * SLOT_BYTES;
+
+/// Bytes of a lane whose abort bitmap holds `abort_slots` bits (8-aligned).
+pub const fn lane_bytes(abort_slots: u32) -> usize {
+  ABORT_BITMAP_OFFSET + (abort_slots as usize).div_ceil(64) * 8
+}
+
+/// Response status: the task returned, the task threw.
+pub const STATUS_OK: u32 = 0;
+pub const STATUS_THREW: u32 = 1;
 
 pub const WORKER_RUNNING: u32 = 0;
 pub const WORKER_PARKED: u32 = 1;
@@ -95,6 +108,10 @@ pub struct JsLayout {
   lane_state: usize,
   req_backlog: usize,
   res_backlog: usize,
+  running: usize,
+  abort_bitmap: usize,
+  status_ok: u32,
+  status_threw: u32,
   worker_running: u32,
   worker_parked: u32,
   lane_starting: u32,
@@ -127,6 +144,10 @@ impl JsLayout {
       lane_state: i32_index(Word::LaneState),
       req_backlog: i32_index(Word::ReqBacklog),
       res_backlog: i32_index(Word::ResBacklog),
+      running: i32_index(Word::Running),
+      abort_bitmap: ABORT_BITMAP_OFFSET / 4,
+      status_ok: STATUS_OK,
+      status_threw: STATUS_THREW,
       worker_running: WORKER_RUNNING,
       worker_parked: WORKER_PARKED,
       lane_starting: LANE_STARTING,

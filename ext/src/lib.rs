@@ -49,6 +49,9 @@ deno_core::extension!(
     pool::op_knitting_lane_buffer,
     pool::op_knitting_lane_failure,
     pool::op_knitting_pool_shutdown,
+    pool::op_knitting_lane_respawn,
+    pool::op_knitting_lane_interrupt,
+    pool::op_knitting_debug_env,
     wake::op_knitting_wake_worker,
     wake::op_knitting_host_park,
     wake::op_knitting_worker_park,
@@ -63,7 +66,17 @@ deno_core::extension!(
     worker::op_knitting_is_worker,
   ],
   esm_entry_point = "ext:deno_knitting/99_api.js",
-  esm = [dir "../js", "01_codec.js", "02_mailbox.js", "03_host.js", "04_worker.js", "99_api.js"],
+  esm = [
+    dir "../js",
+    "00_values.js",
+    "01_codec.js",
+    "02_mailbox.js",
+    "03_host.js",
+    "04_worker.js",
+    "05_options.js",
+    "06_balance.js",
+    "99_api.js"
+  ],
   options = { role: KnittingRole },
   state = |state, options| {
     match options.role {

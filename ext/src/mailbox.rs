@@ -31,6 +31,7 @@ use crate::layout::*;
 /// worker isolate and Rust.
 pub struct LaneMemory {
   words: Box<[AtomicU64]>,
+  abort_slots: u32,
 }
 
 // SAFETY: the memory is only accessed through atomics or through the ring
@@ -39,9 +40,37 @@ unsafe impl Send for LaneMemory {}
 unsafe impl Sync for LaneMemory {}
 
 impl LaneMemory {
-  pub fn new() -> Arc<Self> {
-    let words = (0..LANE_BYTES / 8).map(|_| AtomicU64::new(0)).collect();
-    Arc::new(Self { words })
+  /// A zeroed lane whose abort bitmap has `abort_slots` bits.
+  pub fn new(abort_slots: u32) -> Arc<Self> {
+    let words = (0..lane_bytes(abort_slots) / 8).map(|_| AtomicU64::new(0)).collect();
+    Arc::new(Self { words, abort_slots })
+  }
+
+  pub fn byte_len(&self) -> usize {
+    self.words.len() * 8
+  }
+
+  /// Make the lane ready for a new worker: what the dead one left in the
+  /// rings is dropped (the host rejected those calls), counters keep
+  /// counting (so no stale view can mistake old slots for new ones), and
+  /// every abort bit is cleared.
+  pub fn reset_for_new_worker(&self) {
+    self.store(Word::ReqHead, self.load(Word::ReqTail));
+    self.store(Word::ResTail, self.load(Word::ResHead));
+    for word in [
+      Word::WorkerState,
+      Word::HostParked,
+      Word::ReqBacklog,
+      Word::ResBacklog,
+      Word::Running,
+    ] {
+      self.store(word, 0);
+    }
+    let first = ABORT_BITMAP_OFFSET / 8;
+    for word in &self.words[first..first + (self.abort_slots as usize).div_ceil(64)] {
+      word.store(0, Ordering::SeqCst);
+    }
+    self.store(Word::LaneState, LANE_STARTING);
   }
 
   fn base(&self) -> *mut u8 {
@@ -49,7 +78,7 @@ impl LaneMemory {
   }
 
   pub fn word(&self, word: Word) -> &AtomicU32 {
-    // SAFETY: in bounds (CONTROL_BYTES < LANE_BYTES) and 4-byte aligned.
+    // SAFETY: in bounds (CONTROL_BYTES < lane_bytes(0)) and 4-byte aligned.
     unsafe { &*(self.base().add(word.byte_offset()) as *const AtomicU32) }
   }
 
@@ -70,7 +99,7 @@ impl LaneMemory {
     }
     let owner = Arc::into_raw(self.clone()) as *mut std::ffi::c_void;
     // SAFETY: the pointer stays valid until `release` drops the Arc.
-    unsafe { v8::SharedArrayBuffer::new_backing_store_from_ptr(self.base() as *mut _, LANE_BYTES, release, owner) }
+    unsafe { v8::SharedArrayBuffer::new_backing_store_from_ptr(self.base() as *mut _, self.byte_len(), release, owner) }
       .make_shared()
   }
 }
@@ -220,7 +249,7 @@ mod tests {
 
   #[test]
   fn claim_publish_and_release_round_trip() {
-    let memory = LaneMemory::new();
+    let memory = LaneMemory::new(0);
     let ring = Ring::new(&memory, Direction::Request);
     assert!(ring.is_empty());
     assert_eq!(ring.publish(&[frame(1), frame(2)]), 2);
@@ -232,7 +261,7 @@ mod tests {
 
   #[test]
   fn directions_do_not_share_slots() {
-    let memory = LaneMemory::new();
+    let memory = LaneMemory::new(0);
     Ring::new(&memory, Direction::Request).publish(&[frame(1)]);
     Ring::new(&memory, Direction::Response).publish(&[frame(2)]);
     assert_eq!(Ring::new(&memory, Direction::Response).consume(8), vec![frame(2)]);
@@ -241,7 +270,7 @@ mod tests {
 
   #[test]
   fn full_ring_refuses_more_until_released() {
-    let memory = LaneMemory::new();
+    let memory = LaneMemory::new(0);
     let ring = Ring::new(&memory, Direction::Response);
     let frames: Vec<_> = (0..SLOTS + 5).map(frame).collect();
     assert_eq!(ring.publish(&frames), SLOTS as usize);
@@ -257,7 +286,7 @@ mod tests {
 
   #[test]
   fn counters_wrap_around_u32() {
-    let memory = LaneMemory::new();
+    let memory = LaneMemory::new(0);
     // Start just below the u32 boundary so the ring crosses it.
     memory.store(Word::ReqHead, u32::MAX - 10);
     memory.store(Word::ReqTail, u32::MAX - 10);
@@ -272,8 +301,28 @@ mod tests {
   }
 
   #[test]
+  fn reset_for_a_new_worker_drops_unread_frames_and_keeps_counting() {
+    let memory = LaneMemory::new(100);
+    let requests = Ring::new(&memory, Direction::Request);
+    let responses = Ring::new(&memory, Direction::Response);
+    assert_eq!(requests.publish(&[frame(1), frame(2), frame(3)]), 3);
+    assert_eq!(requests.consume(1).len(), 1);
+    assert_eq!(responses.publish(&[frame(9)]), 1);
+    let bitmap = ABORT_BITMAP_OFFSET / 8;
+    memory.words[bitmap + 1].store(u64::MAX, Ordering::SeqCst);
+    memory.store(Word::LaneState, LANE_DEAD);
+    memory.reset_for_new_worker();
+    assert!(requests.is_empty(), "requests the dead worker never took are dropped");
+    assert!(responses.is_empty());
+    assert_eq!(memory.load(Word::ReqTail), 3, "counters keep counting");
+    assert_eq!(memory.load(Word::LaneState), LANE_STARTING);
+    assert_eq!(memory.words[bitmap + 1].load(Ordering::SeqCst), 0, "abort bits cleared");
+    assert_eq!(memory.byte_len(), lane_bytes(100));
+  }
+
+  #[test]
   fn two_threads_deliver_every_frame_once_in_order() {
-    let memory = LaneMemory::new();
+    let memory = LaneMemory::new(0);
     let total = 200_000u32;
     let producer_memory = memory.clone();
     let producer = std::thread::spawn(move || {

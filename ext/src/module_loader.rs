@@ -34,7 +34,10 @@ pub const WORKER_URL: &str = "knit:worker";
 // extension through names it installs on globalThis at start-up; the worker
 // entry deletes its own name before any task module runs.
 const API_SOURCE: &str = r#"const api = globalThis[Symbol.for("knitting.api")];
-export const { createPool, task, isMain, importTask, setModuleUrl } = api;
+export const {
+  createPool, task, isMain, importTask, setModuleUrl, Envelope, NumericArray, isNumericArray,
+  PoolClosedError, WorkerCrashedError, TaskTimeoutError, HardTimeoutError, AbortSignalPoolExhaustedError,
+} = api;
 export default api;
 "#;
 const WORKER_SOURCE: &str = r#"await globalThis[Symbol.for("knitting.workerMain")]();"#;

@@ -2,22 +2,42 @@
 //! handle in the slot, and their bytes are copied once into a Rust buffer by
 //! the producer and handed out once to the consumer.
 //!
-//! Each lane owns its store, so a dead lane's buffers die with it, and the
-//! number of live buffers is bounded by the ring (a handle lives in a slot).
+//! Each lane owns its store, so a dead lane's buffers die with it. Two
+//! limits hold (spec §1.8 `payload`): one value may not exceed
+//! `max_payload_bytes` (the call fails with a RangeError), and the bytes
+//! in flight may not exceed `budget_bytes` (the producer holds the value back
+//! until the consumer has taken some: back-pressure, never a failure).
 
 use std::sync::Mutex;
 
 use crate::errors::KnittingError;
 
+#[derive(Clone, Copy, Debug)]
+pub struct PayloadLimits {
+  pub max_payload_bytes: usize,
+  pub budget_bytes: usize,
+}
+
+impl Default for PayloadLimits {
+  fn default() -> Self {
+    Self {
+      max_payload_bytes: 8 << 20,
+      budget_bytes: 64 << 20,
+    }
+  }
+}
+
 #[derive(Default)]
 pub struct PayloadStore {
   buffers: Mutex<Slab>,
+  limits: PayloadLimits,
 }
 
 #[derive(Default)]
 struct Slab {
   entries: Vec<Option<Payload>>,
   free: Vec<u32>,
+  live_bytes: usize,
 }
 
 pub enum Payload {
@@ -25,10 +45,46 @@ pub enum Payload {
   Text(String),
 }
 
+impl Payload {
+  fn len(&self) -> usize {
+    match self {
+      Payload::Bytes(bytes) => bytes.len(),
+      Payload::Text(text) => text.len(),
+    }
+  }
+}
+
 impl PayloadStore {
-  pub fn put(&self, payload: Payload) -> u32 {
+  pub fn new(limits: PayloadLimits) -> Self {
+    Self {
+      buffers: Mutex::default(),
+      limits,
+    }
+  }
+
+  /// Check one value's size against the per-call limit.
+  pub fn check_size(&self, size: usize) -> Result<(), KnittingError> {
+    if size > self.limits.max_payload_bytes {
+      return Err(KnittingError::PayloadTooLarge {
+        size,
+        limit: self.limits.max_payload_bytes,
+      });
+    }
+    Ok(())
+  }
+
+  /// Store a payload and return its handle; `None` while the budget is
+  /// spent (try again after the consumer took some). An empty store always
+  /// accepts, so a value within the per-call limit cannot wait forever.
+  pub fn put(&self, payload: Payload) -> Result<Option<u32>, KnittingError> {
+    let size = payload.len();
+    self.check_size(size)?;
     let mut slab = self.buffers.lock().unwrap();
-    match slab.free.pop() {
+    if slab.live_bytes > 0 && slab.live_bytes + size > self.limits.budget_bytes {
+      return Ok(None);
+    }
+    slab.live_bytes += size;
+    let handle = match slab.free.pop() {
       Some(handle) => {
         slab.entries[handle as usize] = Some(payload);
         handle
@@ -37,7 +93,8 @@ impl PayloadStore {
         slab.entries.push(Some(payload));
         (slab.entries.len() - 1) as u32
       }
-    }
+    };
+    Ok(Some(handle))
   }
 
   pub fn take(&self, handle: u32) -> Result<Payload, KnittingError> {
@@ -48,12 +105,18 @@ impl PayloadStore {
       .and_then(Option::take)
       .ok_or(KnittingError::UnknownPayload(handle))?;
     slab.free.push(handle);
+    slab.live_bytes -= payload.len();
     Ok(payload)
   }
 
   pub fn live(&self) -> usize {
     let slab = self.buffers.lock().unwrap();
     slab.entries.len() - slab.free.len()
+  }
+
+  /// Drop everything (the lane's worker died; nobody will take these).
+  pub fn clear(&self) {
+    *self.buffers.lock().unwrap() = Slab::default();
   }
 }
 
@@ -64,18 +127,48 @@ mod tests {
   #[test]
   fn handles_are_taken_once_and_reused() {
     let store = PayloadStore::default();
-    let a = store.put(Payload::Bytes(vec![1, 2, 3]));
-    let b = store.put(Payload::Text("héllo".into()));
+    let a = store.put(Payload::Bytes(vec![1, 2, 3])).unwrap().unwrap();
+    let b = store.put(Payload::Text("héllo".into())).unwrap().unwrap();
     assert_ne!(a, b);
     assert!(matches!(store.take(a), Ok(Payload::Bytes(v)) if v == [1, 2, 3]));
     assert!(
       matches!(store.take(a), Err(KnittingError::UnknownPayload(_))),
       "a handle is taken once"
     );
-    let c = store.put(Payload::Bytes(vec![]));
+    let c = store.put(Payload::Bytes(vec![])).unwrap().unwrap();
     assert_eq!(c, a, "freed handles are reused");
     assert!(matches!(store.take(b), Ok(Payload::Text(s)) if s == "héllo"));
     assert_eq!(store.live(), 1);
+  }
+
+  #[test]
+  fn a_value_over_the_per_call_limit_is_refused_with_its_size() {
+    let store = PayloadStore::new(PayloadLimits {
+      max_payload_bytes: 4,
+      budget_bytes: 64,
+    });
+    let error = store.put(Payload::Text("hello".into())).err().expect("5 bytes > 4");
+    assert_eq!(
+      error.to_string(),
+      "payload of 5 bytes exceeds payload.maxPayloadBytes (4 bytes)"
+    );
+    assert!(store.put(Payload::Bytes(vec![0; 4])).unwrap().is_some());
+  }
+
+  #[test]
+  fn the_budget_holds_back_until_bytes_are_taken() {
+    let store = PayloadStore::new(PayloadLimits {
+      max_payload_bytes: 8,
+      budget_bytes: 10,
+    });
+    let a = store.put(Payload::Bytes(vec![0; 8])).unwrap().unwrap();
+    assert!(
+      store.put(Payload::Bytes(vec![0; 8])).unwrap().is_none(),
+      "8 + 8 > 10: wait"
+    );
+    assert!(store.put(Payload::Bytes(vec![0; 2])).unwrap().is_some(), "8 + 2 fits");
+    store.take(a).unwrap();
+    assert!(store.put(Payload::Bytes(vec![0; 8])).unwrap().is_some(), "room again");
   }
 }
 
@@ -87,28 +180,35 @@ mod ops {
   use crate::errors::KnittingError;
   use crate::pool::lane_of;
 
+  /// Handle as JS sees it: -1 asks the caller to hold the value back.
+  fn js_handle(handle: Option<u32>) -> i32 {
+    handle.map_or(-1, |h| h as i32)
+  }
+
   /// Copy bytes into the lane's payload store; the slot carries the handle.
   #[op2(fast)]
-  #[smi]
   pub fn op_knitting_put_bytes(
     state: &mut OpState,
     #[smi] pool: u32,
     #[smi] lane: u32,
     #[buffer] bytes: &[u8],
-  ) -> Result<u32, KnittingError> {
-    Ok(lane_of(state, pool, lane)?.payloads.put(Payload::Bytes(bytes.to_vec())))
+  ) -> Result<i32, KnittingError> {
+    let payloads = &lane_of(state, pool, lane)?.payloads;
+    payloads.check_size(bytes.len())?;
+    Ok(js_handle(payloads.put(Payload::Bytes(bytes.to_vec()))?))
   }
 
   /// Encode a string as UTF-8 straight into the lane's payload store.
   #[op2(fast)]
-  #[smi]
   pub fn op_knitting_put_text(
     state: &mut OpState,
     #[smi] pool: u32,
     #[smi] lane: u32,
     #[string] text: String,
-  ) -> Result<u32, KnittingError> {
-    Ok(lane_of(state, pool, lane)?.payloads.put(Payload::Text(text)))
+  ) -> Result<i32, KnittingError> {
+    Ok(js_handle(
+      lane_of(state, pool, lane)?.payloads.put(Payload::Text(text))?,
+    ))
   }
 
   #[op2]

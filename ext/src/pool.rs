@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -15,10 +16,12 @@ use deno_core::op2;
 use deno_core::v8;
 use deno_core::OpState;
 use serde::Deserialize;
+use tokio::sync::Notify;
 
 use crate::errors::KnittingError;
 use crate::layout::*;
 use crate::mailbox::LaneMemory;
+use crate::payload::PayloadLimits;
 use crate::payload::PayloadStore;
 use crate::wake::Doorbell;
 use crate::worker::spawn_lane;
@@ -28,8 +31,12 @@ use crate::worker::WorkerRuntimeFactory;
 pub const MAX_THREADS: u32 = 256;
 /// How long shutdown lets a busy worker finish before interrupting it.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(200);
+/// A lane whose worker fails this many start-ups in a row stays dead: the
+/// failure is in the code (a task module that throws), not in bad luck.
+const MAX_STARTUP_FAILURES: u32 = 3;
 
-/// One worker thread and the memory it shares with the host.
+/// One worker thread and the memory it shares with the host. The memory
+/// outlives workers: a replacement worker serves the same lane.
 pub struct Lane {
   pub index: u32,
   pub memory: Arc<LaneMemory>,
@@ -37,19 +44,30 @@ pub struct Lane {
   pub host_bell: Arc<Doorbell>,
   pub payloads: PayloadStore,
   failure: Mutex<Option<String>>,
+  /// Why the host interrupted the worker; reported instead of "terminated".
+  interrupt_reason: Mutex<Option<String>>,
+  startup_failures: AtomicU32,
   isolate: Mutex<Option<v8::IsolateHandle>>,
+  /// Rung to make the current worker's thread drop its runtime at once
+  /// (a fresh one per worker, so no stale permit reaches the next).
+  interrupted: Mutex<Arc<Notify>>,
+  thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Lane {
-  fn new(index: u32, host_bell: Arc<Doorbell>) -> Self {
+  fn new(index: u32, host_bell: Arc<Doorbell>, spec: &PoolSpec) -> Self {
     Self {
       index,
-      memory: LaneMemory::new(),
+      memory: LaneMemory::new(spec.abort_slots),
       worker_bell: Doorbell::default(),
       host_bell,
-      payloads: PayloadStore::default(),
+      payloads: PayloadStore::new(spec.payload_limits()),
       failure: Mutex::new(None),
+      interrupt_reason: Mutex::new(None),
+      startup_failures: AtomicU32::new(0),
       isolate: Mutex::new(None),
+      interrupted: Mutex::new(Arc::new(Notify::new())),
+      thread: Mutex::new(None),
     }
   }
 
@@ -58,10 +76,18 @@ impl Lane {
   }
 
   /// The worker cannot serve any more: record why and tell the host, which
-  /// rejects the lane's calls.
+  /// rejects the lane's calls and asks for a replacement.
   pub fn fail(&self, reason: String) {
+    let reason = self.interrupt_reason.lock().unwrap().take().unwrap_or(reason);
+    let previous = self.memory.word(Word::LaneState).swap(LANE_DEAD, Ordering::SeqCst);
+    let reason = if previous == LANE_STARTING {
+      self.startup_failures.fetch_add(1, Ordering::SeqCst);
+      format!("Worker startup failed: {reason}")
+    } else {
+      self.startup_failures.store(0, Ordering::SeqCst);
+      reason
+    };
     *self.failure.lock().unwrap() = Some(reason);
-    self.memory.store(Word::LaneState, LANE_DEAD);
     self.host_bell.ring();
   }
 
@@ -81,20 +107,64 @@ impl Lane {
     self.worker_bell.ring();
   }
 
+  /// Stop the worker's JS now and end its runtime (its event loop might
+  /// otherwise idle on with the JS dead).
   fn interrupt(&self) {
     if let Some(isolate) = self.isolate.lock().unwrap().as_ref() {
       isolate.terminate_execution();
     }
+    self.interrupted.lock().unwrap().notify_one();
+  }
+
+  /// What the worker thread waits on besides its runtime.
+  pub fn interruption(&self) -> Arc<Notify> {
+    self.interrupted.lock().unwrap().clone()
+  }
+
+  fn join(&self) {
+    let thread = self.thread.lock().unwrap().take();
+    if let Some(thread) = thread {
+      let _ = thread.join();
+    }
+  }
+
+  fn is_running(&self) -> bool {
+    self.thread.lock().unwrap().as_ref().is_some_and(|t| !t.is_finished())
   }
 }
 
 pub struct Pool {
   pub lanes: Vec<Arc<Lane>>,
   pub host_bell: Arc<Doorbell>,
-  threads: Mutex<Vec<JoinHandle<()>>>,
+  factory: Arc<dyn WorkerRuntimeFactory>,
+  init: Arc<serde_json::Value>,
 }
 
 impl Pool {
+  fn start_worker(&self, lane: &Arc<Lane>) -> std::io::Result<()> {
+    *lane.isolate.lock().unwrap() = None;
+    *lane.interrupted.lock().unwrap() = Arc::new(Notify::new());
+    let thread = spawn_lane(lane.clone(), self.factory.clone(), self.init.clone())?;
+    *lane.thread.lock().unwrap() = Some(thread);
+    Ok(())
+  }
+
+  /// Replace a dead lane's worker; false when the lane keeps failing to
+  /// start and stays dead. Blocks until the old thread has ended.
+  fn replace_worker(&self, lane: &Arc<Lane>) -> Result<bool, KnittingError> {
+    if lane.memory.load(Word::LaneState) != LANE_DEAD
+      || lane.startup_failures.load(Ordering::SeqCst) >= MAX_STARTUP_FAILURES
+    {
+      return Ok(false);
+    }
+    lane.join();
+    lane.payloads.clear();
+    *lane.failure.lock().unwrap() = None;
+    lane.memory.reset_for_new_worker();
+    self.start_worker(lane)?;
+    Ok(true)
+  }
+
   fn close(&self) {
     for lane in &self.lanes {
       lane.close();
@@ -106,18 +176,17 @@ impl Pool {
   /// the grace period is interrupted, so shutdown never waits on user code.
   fn close_and_join(&self) {
     self.close();
-    let threads = std::mem::take(&mut *self.threads.lock().unwrap());
     let deadline = Instant::now() + SHUTDOWN_GRACE;
-    while Instant::now() < deadline && threads.iter().any(|t| !t.is_finished()) {
+    while Instant::now() < deadline && self.lanes.iter().any(|lane| lane.is_running()) {
       std::thread::sleep(Duration::from_millis(1));
     }
-    for (lane, thread) in self.lanes.iter().zip(&threads) {
-      if !thread.is_finished() {
+    for lane in &self.lanes {
+      if lane.is_running() {
         lane.interrupt();
       }
     }
-    for thread in threads {
-      let _ = thread.join();
+    for lane in &self.lanes {
+      lane.join();
     }
   }
 }
@@ -173,8 +242,23 @@ pub struct PoolSpec {
   pub threads: u32,
   /// Call index -> where the worker finds the function; read by js/04_worker.js.
   pub tasks: serde_json::Value,
-  /// Worker tuning (spin budget); read by js/04_worker.js.
+  /// Worker tuning (spin, park, result batching); read by js/04_worker.js.
   pub worker: serde_json::Value,
+  /// Abort-aware calls each lane can hold at once (`abortSignalCapacity`).
+  pub abort_slots: u32,
+  /// One value's limit (`payload.maxPayloadBytes`).
+  pub max_payload_bytes: f64,
+  /// Bytes in flight per lane and direction (`payload.payloadMaxByteLength`).
+  pub payload_max_byte_length: f64,
+}
+
+impl PoolSpec {
+  fn payload_limits(&self) -> PayloadLimits {
+    PayloadLimits {
+      max_payload_bytes: self.max_payload_bytes as usize,
+      budget_bytes: self.payload_max_byte_length as usize,
+    }
+  }
 }
 
 /// Create a pool: allocate each lane's memory and start its thread. Returns
@@ -188,6 +272,13 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
       max: MAX_THREADS,
     });
   }
+  if spec.abort_slots > u16::MAX as u32 - 1 {
+    return Err(KnittingError::BadPoolOption(format!(
+      "abortSignalCapacity must be at most {}, got {}",
+      u16::MAX - 1,
+      spec.abort_slots
+    )));
+  }
   let host = state
     .try_borrow_mut::<KnittingHost>()
     .ok_or(KnittingError::PoolsUnavailable(
@@ -195,17 +286,17 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
     ))?;
   let host_bell = Arc::new(Doorbell::default());
   let lanes: Vec<_> = (0..spec.threads)
-    .map(|i| Arc::new(Lane::new(i, host_bell.clone())))
+    .map(|i| Arc::new(Lane::new(i, host_bell.clone(), &spec)))
     .collect();
   let init = Arc::new(serde_json::json!({ "tasks": spec.tasks, "worker": spec.worker }));
   let pool = Arc::new(Pool {
     lanes,
     host_bell,
-    threads: Mutex::new(Vec::new()),
+    factory: host.factory.clone(),
+    init,
   });
   for lane in &pool.lanes {
-    let thread = spawn_lane(lane.clone(), host.factory.clone(), init.clone())?;
-    pool.threads.lock().unwrap().push(thread);
+    pool.start_worker(lane)?;
   }
   let id = host.next_id;
   host.next_id += 1;
@@ -242,4 +333,47 @@ pub async fn op_knitting_pool_shutdown(state: Rc<RefCell<OpState>>, #[smi] pool:
   let Some(pool) = removed else { return Ok(()) };
   tokio::task::spawn_blocking(move || pool.close_and_join()).await.ok();
   Ok(())
+}
+
+/// Replace the dead worker of a lane (after the host rejected its calls).
+/// Resolves true once the new worker's thread runs, false when the lane
+/// keeps failing to start and stays dead.
+#[op2]
+pub async fn op_knitting_lane_respawn(
+  state: Rc<RefCell<OpState>>,
+  #[smi] pool: u32,
+  #[smi] lane: u32,
+) -> Result<bool, KnittingError> {
+  let pool = host_pool(&state.borrow(), pool)?;
+  let lane = pool
+    .lanes
+    .get(lane as usize)
+    .cloned()
+    .ok_or(KnittingError::UnknownLane { pool: 0, lane })?;
+  tokio::task::spawn_blocking(move || pool.replace_worker(&lane))
+    .await
+    .unwrap_or(Ok(false))
+}
+
+/// Stop whatever the lane's worker is running (a task past its timeout);
+/// the lane then dies with `reason` and the host replaces its worker.
+#[op2(fast)]
+pub fn op_knitting_lane_interrupt(
+  state: &OpState,
+  #[smi] pool: u32,
+  #[smi] lane: u32,
+  #[string] reason: &str,
+) -> Result<(), KnittingError> {
+  let lane = lane_of(state, pool, lane)?;
+  *lane.interrupt_reason.lock().unwrap() = Some(reason.to_string());
+  lane.interrupt();
+  Ok(())
+}
+
+/// `KNITTING_DEBUG` as the process saw it at start ("" when unset). Read
+/// here rather than through `Deno.env`, which the permissions may deny.
+#[op2]
+#[string]
+pub fn op_knitting_debug_env() -> String {
+  std::env::var("KNITTING_DEBUG").unwrap_or_default()
 }

@@ -17,6 +17,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use deno_core::op2;
 use deno_core::OpState;
@@ -59,11 +60,16 @@ pub async fn op_knitting_host_park(state: Rc<RefCell<OpState>>, #[smi] pool: u32
   Ok(())
 }
 
-/// Worker: park until the host rings.
+/// Worker: park until the host rings, or at most `timeout_ms`
+/// (`worker.timers.parkMs`; not finite = no limit).
 #[op2]
-pub async fn op_knitting_worker_park(state: Rc<RefCell<OpState>>) -> Result<(), KnittingError> {
+pub async fn op_knitting_worker_park(state: Rc<RefCell<OpState>>, timeout_ms: f64) -> Result<(), KnittingError> {
   let lane = worker_lane(&state.borrow())?;
-  lane.worker_bell.wait().await;
+  if timeout_ms.is_finite() && timeout_ms >= 0.0 {
+    let _ = tokio::time::timeout(Duration::from_secs_f64(timeout_ms / 1000.0), lane.worker_bell.wait()).await;
+  } else {
+    lane.worker_bell.wait().await;
+  }
   Ok(())
 }
 

@@ -95,10 +95,12 @@ pub fn spawn_lane(
             .unwrap_or("unknown cause")
         )),
       };
-      match failure {
-        Some(reason) if !lane.is_closing() => lane.fail(reason),
-        // Closing, or the loop ended by itself: either way the host learns it.
-        _ => lane.host_bell.ring(),
+      if lane.is_closing() {
+        lane.host_bell.ring();
+      } else {
+        // Not asked to stop: the worker died (or its loop ended on its own,
+        // which the host must learn as well).
+        lane.fail(failure.unwrap_or_else(|| "the worker's runtime stopped".into()));
       }
     })
 }
@@ -120,8 +122,12 @@ fn run_lane(
       main_module: main_module.clone(),
     })?;
     lane.set_isolate(worker.js_runtime.v8_isolate().thread_safe_handle());
+    let interrupted = lane.interruption();
     // Resolves when the worker loop returns, i.e. when the lane closes.
-    worker.execute_main_module(&main_module).await?;
+    tokio::select! {
+      outcome = worker.execute_main_module(&main_module) => outcome?,
+      _ = interrupted.notified() => return Err("the worker was interrupted".into()),
+    }
     Ok(())
   })
 }
@@ -131,7 +137,9 @@ fn run_lane(
 #[serde]
 pub fn op_knitting_worker_init(state: &OpState) -> Result<serde_json::Value, KnittingError> {
   let worker = state.try_borrow::<KnittingWorker>().ok_or(KnittingError::NotAWorker)?;
-  Ok(serde_json::Value::clone(&worker.init))
+  let mut init = serde_json::Value::clone(&worker.init);
+  init["lane"] = worker.lane.index.into();
+  Ok(init)
 }
 
 /// The worker found its tasks and serves.
@@ -144,6 +152,8 @@ pub fn op_knitting_worker_ready(state: &mut OpState) -> Result<(), KnittingError
     std::sync::atomic::Ordering::SeqCst,
     std::sync::atomic::Ordering::SeqCst,
   );
+  // The host starts the timeouts of calls queued here once it sees READY.
+  lane.host_bell.ring();
   Ok(())
 }
 

@@ -1,0 +1,212 @@
+// createPool options and task options: validated and normalised once, with
+// a clear error for a bad value and a one-time warning for an unknown key
+// (the original silently ignores those). Also the debug logger.
+import { op_knitting_debug_env } from "ext:core/ops";
+
+const MiB = 1 << 20;
+export const DEFAULT_ABORT_CAPACITY = 258;
+const BALANCERS = ["leastBusy", "roundRobin", "robinRound", "firstIdle", "randomLane", "firstIdleOrRandom"];
+const DEBUG_NAMESPACES = ["host", "imports", "lifecycle", "signals", "globals"];
+
+const KNOWN = {
+  top: [
+    "threads", "inliner", "balancer", "payload", "abortSignalCapacity", "worker", "host", "permission", "debug",
+    "source", "workerExecArgv", "unsafe",
+  ],
+  payload: ["mode", "payloadInitialBytes", "payloadMaxByteLength", "maxPayloadBytes"],
+  worker: ["timers", "hardTimeoutMs", "resolveAfterFinishingAll", "runtime", "bootstrap"],
+  timers: ["spinMicroseconds", "parkMs", "pauseNanoseconds"],
+  inliner: ["position", "batchSize", "dispatchThreshold"],
+  host: ["stallFreeLoops", "maxBackoffMs", "dispatcher", "steal", "stealRegionLanes"],
+};
+/** Top-level spellings the original documents as deprecated aliases. */
+const ALIASES = {
+  payloadInitialBytes: ["payload", "payloadInitialBytes"],
+  payloadMaxBytes: ["payload", "payloadMaxByteLength"],
+  maxPayloadBytes: ["payload", "maxPayloadBytes"],
+  bufferMode: ["payload", "mode"],
+  dispatcher: ["host", "dispatcher"],
+};
+
+const warned = new Set();
+export function warnOnce(message) {
+  if (warned.has(message)) return;
+  warned.add(message);
+  globalThis.console?.warn(`Knitting warning: ${message}`);
+}
+
+function checkKeys(object, known, where) {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) warnOnce(`createPool option ${where}${key} is unknown and was ignored`);
+  }
+}
+
+function isObject(value) {
+  return value !== null && typeof value === "object";
+}
+
+function number(value, name, { min = 0, integer = false, fallback, allowInfinity = false }) {
+  if (value === undefined) return fallback;
+  const ok = typeof value === "number" && !Number.isNaN(value) && value >= min &&
+    (allowInfinity || Number.isFinite(value)) && (!integer || Number.isInteger(value));
+  if (!ok) {
+    throw new RangeError(
+      `createPool: ${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function payloadOptions(payload) {
+  const mode = payload.mode ?? "growable";
+  if (mode !== "growable" && mode !== "fixed") {
+    throw new RangeError(`createPool: payload.mode must be "growable" or "fixed", got ${String(mode)}`);
+  }
+  const maxByteLength = number(payload.payloadMaxByteLength, "payload.payloadMaxByteLength", {
+    integer: true,
+    fallback: 64 * MiB,
+  });
+  if (maxByteLength < 8) throw new RangeError("payloadMaxByteLength is too small; must be at least 8 bytes.");
+  const initial = number(payload.payloadInitialBytes, "payload.payloadInitialBytes", {
+    integer: true,
+    fallback: Math.min(4 * MiB, maxByteLength),
+  });
+  if (initial > maxByteLength) {
+    throw new RangeError(
+      `createPool: payload.payloadInitialBytes (${initial}) exceeds payload.payloadMaxByteLength (${maxByteLength})`,
+    );
+  }
+  const limit = Math.floor(maxByteLength / 8);
+  const maxPayloadBytes = payload.maxPayloadBytes ?? limit;
+  if (typeof maxPayloadBytes !== "number" || !(maxPayloadBytes > 0) || maxPayloadBytes > limit) {
+    throw new RangeError(`maxPayloadBytes must be > 0 and <= ${limit}.`);
+  }
+  return { mode, initialBytes: initial, maxByteLength, maxPayloadBytes: Math.floor(maxPayloadBytes) };
+}
+
+function balancerOption(balancer) {
+  const strategy = isObject(balancer) ? balancer.strategy : balancer;
+  if (strategy === undefined) return "leastBusy";
+  if (!BALANCERS.includes(strategy)) {
+    throw new RangeError(`createPool: balancer must be one of ${BALANCERS.join(", ")}; got ${String(strategy)}`);
+  }
+  return strategy === "robinRound" ? "roundRobin" : strategy;
+}
+
+function inlinerOption(inliner) {
+  if (inliner === undefined || inliner === null || inliner === false) return null;
+  if (!isObject(inliner)) throw new TypeError("createPool: inliner must be an object such as { position: \"last\" }");
+  checkKeys(inliner, KNOWN.inliner, "inliner.");
+  const position = inliner.position ?? "last";
+  if (position !== "first" && position !== "last") {
+    throw new RangeError(`createPool: inliner.position must be "first" or "last", got ${String(position)}`);
+  }
+  return {
+    position,
+    batchSize: number(inliner.batchSize, "inliner.batchSize", { min: 1, integer: true, fallback: 1 }),
+    dispatchThreshold: number(inliner.dispatchThreshold, "inliner.dispatchThreshold", { min: 1, fallback: 1 }),
+  };
+}
+
+function debugOption(debug) {
+  const namespaces = new Set();
+  const add = (list) => {
+    for (const name of list) {
+      if (name === "*" || name === "1" || name === "true") DEBUG_NAMESPACES.forEach((n) => namespaces.add(n));
+      else if (DEBUG_NAMESPACES.includes(name)) namespaces.add(name);
+      else if (name !== "") warnOnce(`debug namespace "${name}" is unknown (known: ${DEBUG_NAMESPACES.join(", ")})`);
+    }
+  };
+  add(op_knitting_debug_env().split(",").map((name) => name.trim()));
+  if (debug === true) add(["*"]);
+  else if (isObject(debug)) add(Object.keys(debug).filter((name) => debug[name] === true));
+  return [...namespaces];
+}
+
+/** Validate createPool's options; returns the normalised settings. Throws on a bad value. */
+export function normalizePoolOptions(options = {}) {
+  if (!isObject(options)) throw new TypeError("createPool(options): options must be an object");
+  checkKeys(options, [...KNOWN.top, ...Object.keys(ALIASES)], "");
+  const payload = { ...(isObject(options.payload) ? options.payload : {}) };
+  const host = { ...(isObject(options.host) ? options.host : {}) };
+  for (const [alias, [group, key]] of Object.entries(ALIASES)) {
+    if (options[alias] === undefined) continue;
+    warnOnce(`createPool option ${alias} is deprecated; use ${group}.${key}`);
+    (group === "payload" ? payload : host)[key] ??= options[alias];
+  }
+  checkKeys(payload, KNOWN.payload, "payload.");
+  checkKeys(host, KNOWN.host, "host.");
+  for (const key of Object.keys(host)) {
+    if (KNOWN.host.includes(key)) {
+      warnOnce(`createPool option host.${key} has no effect here: workers wake the host, which never polls or backs off`);
+    }
+  }
+  if (options.permission !== undefined) {
+    warnOnce("createPool option permission is not enforced yet: workers get the knit process's own permissions");
+  }
+  const worker = isObject(options.worker) ? options.worker : {};
+  checkKeys(worker, KNOWN.worker, "worker.");
+  const timers = isObject(worker.timers) ? worker.timers : {};
+  checkKeys(timers, KNOWN.timers, "worker.timers.");
+  if (worker.runtime !== undefined && worker.runtime !== "thread") {
+    throw new RangeError(`createPool: worker.runtime "${worker.runtime}" is not supported; Knitting on knit runs thread workers`);
+  }
+  if (worker.bootstrap !== undefined) {
+    throw new RangeError("createPool: worker.bootstrap is not supported yet");
+  }
+  if (options.source !== undefined) throw new RangeError("createPool: source (a custom worker entry module) is not supported");
+  if (options.workerExecArgv !== undefined) warnOnce("createPool option workerExecArgv applies to Node only and was ignored");
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`createPool: threads must be a positive integer, got ${String(threads)}`);
+  }
+  const hardTimeoutMs = worker.hardTimeoutMs === undefined ? null : number(worker.hardTimeoutMs, "worker.hardTimeoutMs", {
+    min: 1,
+  });
+  if (worker.resolveAfterFinishingAll !== undefined && typeof worker.resolveAfterFinishingAll !== "boolean") {
+    throw new TypeError("createPool: worker.resolveAfterFinishingAll must be a boolean");
+  }
+  return {
+    threads,
+    balancer: balancerOption(options.balancer),
+    inliner: inlinerOption(options.inliner),
+    payload: payloadOptions(payload),
+    abortSignalCapacity: number(options.abortSignalCapacity, "abortSignalCapacity", {
+      min: 1,
+      integer: true,
+      fallback: DEFAULT_ABORT_CAPACITY,
+    }),
+    hardTimeoutMs,
+    worker: {
+      spinMicroseconds: number(timers.spinMicroseconds, "worker.timers.spinMicroseconds", { fallback: null }),
+      parkMs: number(timers.parkMs, "worker.timers.parkMs", { fallback: Infinity, allowInfinity: true }),
+      resolveAfterFinishingAll: worker.resolveAfterFinishingAll === true,
+    },
+    debug: debugOption(options.debug),
+  };
+}
+
+/**
+ * A task's `timeout` as { ms, ok, value } (what the call settles with when it
+ * fires), or null for none. Negative, NaN or missing times mean no timeout.
+ */
+export function normalizeTimeout(timeout) {
+  if (typeof timeout === "number") return timeout >= 0 ? { ms: timeout, ok: false, value: undefined } : null;
+  if (!isObject(timeout) || !(typeof timeout.time === "number" && timeout.time >= 0)) return null;
+  if ("default" in timeout) return { ms: timeout.time, ok: true, value: timeout.default };
+  if (timeout.maybe === true) return { ms: timeout.time, ok: true, value: undefined };
+  if ("error" in timeout) return { ms: timeout.time, ok: false, value: timeout.error };
+  return { ms: timeout.time, ok: false, value: undefined };
+}
+
+/** A logger for the enabled debug namespaces: `[host·knit·+12.3ms] host: …` on stderr. */
+export function debugLogger(namespaces, who) {
+  if (namespaces.length === 0) return null;
+  const enabled = new Set(namespaces);
+  const start = performance.now();
+  return (namespace, message) => {
+    if (!enabled.has(namespace)) return;
+    const ms = (performance.now() - start).toFixed(1);
+    globalThis.console?.error(`[${who}·knit·+${ms}ms] ${namespace}: ${message}`);
+  };
+}

@@ -1,0 +1,63 @@
+// Balancers: which lane a call goes to (spec §1.14). `leastBusy` is the
+// default: the lane with the fewest calls in flight, ties to the lowest
+// index (so sequential calls stay on a worker that is still spinning).
+// Lanes whose worker is being stopped or replaced are used only when
+// nothing else is.
+
+function usable(lane) {
+  return lane.failure === null && !lane.respawning && !lane.watched;
+}
+
+function leastBusy(lanes) {
+  let best = null;
+  for (const lane of lanes) {
+    if (!usable(lane)) continue;
+    if (best === null || lane.inflight < best.inflight) best = lane;
+    if (best.inflight === 0) break;
+  }
+  return best;
+}
+
+function roundRobin(lanes, cursor) {
+  for (let tries = 0; tries < lanes.length; tries++) {
+    const lane = lanes[cursor.next];
+    cursor.next = (cursor.next + 1) % lanes.length;
+    if (usable(lane)) return lane;
+  }
+  return null;
+}
+
+function firstIdle(lanes) {
+  for (const lane of lanes) if (usable(lane) && lane.inflight === 0) return lane;
+  return null;
+}
+
+function randomLane(lanes) {
+  const live = lanes.filter(usable);
+  return live.length === 0 ? null : live[Math.floor(Math.random() * live.length)];
+}
+
+/** The lane for the next call, or null when every lane is dead for good. */
+export function pickLane(lanes, strategy, cursor) {
+  let lane;
+  switch (strategy) {
+    case "roundRobin":
+      lane = roundRobin(lanes, cursor);
+      break;
+    case "firstIdle":
+      lane = firstIdle(lanes) ?? roundRobin(lanes, cursor);
+      break;
+    case "randomLane":
+      lane = randomLane(lanes);
+      break;
+    case "firstIdleOrRandom":
+      lane = firstIdle(lanes) ?? randomLane(lanes);
+      break;
+    default:
+      lane = leastBusy(lanes);
+  }
+  if (lane !== null) return lane;
+  // Only lanes getting a new worker are left: queue there.
+  for (const candidate of lanes) if (candidate.failure === null) return candidate;
+  return null;
+}

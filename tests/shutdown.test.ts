@@ -1,0 +1,65 @@
+// Shutdown (spec §4.5, fixed): idempotent, pending calls reject with a
+// PoolClosedError, later calls reject "Pool is shut down", { drain: true }
+// lets in-flight calls finish, and a pool left open does not keep knit alive.
+import { createPool, isMain, PoolClosedError, task } from "knitting";
+import { assert, assertEquals, rejection, run, test } from "./_harness.ts";
+
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
+
+export const slow = task({ f: async (ms: number) => (await sleep(ms), ms) });
+
+test("shutdown returns the same promise each time and rejects pending calls with PoolClosedError", async () => {
+  const pool = createPool({ threads: 1 })({ slow });
+  const pending = pool.call.slow(2000);
+  const first = pool.shutdown();
+  assert(pool.shutdown() === first, "same promise");
+  const error = await rejection(pending);
+  assert(error instanceof PoolClosedError, String(error));
+  assertEquals(error.name, "PoolClosedError");
+  assert(/^Thread closed/.test(error.message), error.message);
+  await first;
+  const later = await rejection(pool.call.slow(1));
+  assert(later instanceof PoolClosedError, String(later));
+  assertEquals(later.message, "Pool is shut down");
+});
+
+test("shutdown({ drain: true }) waits for in-flight calls and refuses new ones", async () => {
+  const pool = createPool({ threads: 2 })({ slow });
+  const inFlight = [pool.call.slow(150), pool.call.slow(50), pool.call.slow(100)];
+  const done = pool.shutdown({ drain: true });
+  assertEquals((await rejection(pool.call.slow(1))).message, "Pool is shut down");
+  assertEquals(await Promise.all(inFlight), [150, 50, 100]);
+  await done;
+});
+
+test("shutdown(delayMs) lets calls finish within the delay", async () => {
+  const pool = createPool({ threads: 1 })({ slow });
+  await pool.call.slow(1); // worker up
+  const quick = pool.call.slow(20);
+  const done = pool.shutdown(300);
+  assertEquals(await quick, 20);
+  await done;
+});
+
+test("using disposes the pool at the end of the block", async () => {
+  let escaped: { call: { slow(ms: number): Promise<number> } };
+  {
+    using pool = createPool({ threads: 1 })({ slow });
+    assertEquals(await pool.call.slow(1), 1);
+    escaped = pool;
+  }
+  const error = await rejection(escaped.call.slow(1));
+  assert(error instanceof PoolClosedError, String(error));
+});
+
+test("knit exits when the main module is done, even with a pool left open", async () => {
+  const script = new URL("./fixtures/open_pool.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), { args: ["run", "-A", script], stdout: "piped" }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const { code, stdout } = await child.output();
+  clearTimeout(timer);
+  assertEquals(new TextDecoder().decode(stdout).trim(), "got 42");
+  assertEquals(code, 0);
+});
+
+if (isMain) await run();
