@@ -33,6 +33,7 @@ export const Tag = {
   SYMBOL: 11,
   NUMERIC_ARRAY: 12,
   ENVELOPE: 13,
+  DATA_VIEW: 14,
 };
 /** Set on the tag when the bytes live in the payload store (handle in the number field). */
 const EXTERNAL = 0x100;
@@ -89,6 +90,7 @@ function describe(value) {
     return `a symbol (${String(value)}); only registered symbols (Symbol.for(key)) can be sent, and only as the whole value`;
   }
   if (value instanceof Promise) return "a Promise (await it before the call, or pass it as the whole argument)";
+  if (value instanceof DataView) return "a DataView (send it as the whole value, or send its buffer)";
   const name = value?.constructor?.name;
   return name ? `an instance of ${name}` : "an object with an unknown prototype";
 }
@@ -105,8 +107,7 @@ function isPlainObject(value) {
 // Types the structured serializer carries faithfully.
 function isStructuredLeaf(value) {
   return value instanceof Date || value instanceof ArrayBuffer || value instanceof TypedArray ||
-    value instanceof DataView || value instanceof RegExp || value instanceof Error ||
-    value instanceof SharedArrayBuffer;
+    value instanceof RegExp || value instanceof Error || value instanceof SharedArrayBuffer;
 }
 
 /** Walk an object graph and throw a TypeError naming the first value we cannot send. */
@@ -177,6 +178,9 @@ export function encode(value, view, at, pool, lane, path = "arg") {
         return encodeText(Tag.ERROR, JSON.stringify(errorRecord(value)), view, at, pool, lane);
       }
       if (isNumericArray(value)) return encodeNumericArray(value, view, at, pool, lane, path);
+      if (value instanceof DataView) {
+        return encodeBytes(Tag.DATA_VIEW, new Uint8Array(value.buffer, value.byteOffset, value.byteLength), view, at, pool, lane);
+      }
       if (value instanceof Envelope) {
         check(value.header, `${path}.header`, new Set());
         return encodeBytes(Tag.ENVELOPE, core.serialize([value.header, value.payload]), view, at, pool, lane);
@@ -294,6 +298,10 @@ export function decode(view, at, pool, lane) {
       return core.deserialize(decodeBytes(view, at, tag, len, pool, lane));
     case Tag.ERROR:
       return reviveError(JSON.parse(decodeText(view, at, tag, len, pool, lane)));
+    case Tag.DATA_VIEW: {
+      const bytes = decodeBytes(view, at, tag, len, pool, lane);
+      return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
     case Tag.SYMBOL:
       return Symbol.for(decodeText(view, at, tag, len, pool, lane));
     case Tag.NUMERIC_ARRAY: {

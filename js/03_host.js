@@ -30,6 +30,7 @@ import {
 } from "ext:deno_knitting/00_values.js";
 import { debugLogger } from "ext:deno_knitting/05_options.js";
 import { pickLane } from "ext:deno_knitting/06_balance.js";
+import { InlineLane } from "ext:deno_knitting/07_inline.js";
 
 /** Iterations the host re-checks the response rings before parking (tens of µs). */
 const HOST_SPIN = 2000;
@@ -154,7 +155,7 @@ class HostLane {
   }
 
   isReady() {
-    return !this.respawning && Atomics.load(this.view.i32, L.laneState) === L.laneReady;
+    return !this.respawning && !this.watched && Atomics.load(this.view.i32, L.laneState) === L.laneReady;
   }
 }
 
@@ -167,8 +168,14 @@ export class HostPool {
   #calls = [];
   #generations = [];
   #freeIds = [];
-  /** LIVE calls that were dispatched to a lane (what the pump works for). */
+  /** LIVE calls dispatched to a worker lane (what the pump works for). */
   #live = 0;
+  /** LIVE calls on the inline lane. */
+  #liveInline = 0;
+  /** The host as a lane (`inliner`), or null. */
+  #inline = null;
+  /** What the balancer chooses from once the inliner's threshold is reached. */
+  #allLanes;
   /** Lanes interrupted and not yet seen dead: the pump watches them. */
   #watching = 0;
   #pumping = false;
@@ -194,6 +201,16 @@ export class HostPool {
     });
     this.#lanes = [];
     for (let i = 0; i < options.threads; i++) this.#lanes.push(new HostLane(this.#id, i, abortSlots));
+    this.#allLanes = this.#lanes;
+    if (options.inliner !== null) {
+      this.#inline = new InlineLane(options.inliner.batchSize, (c, ok, value) => {
+        this.#finish(c, ok, value);
+        this.#release(c);
+      });
+      this.#allLanes = options.inliner.position === "first"
+        ? [this.#inline, ...this.#lanes]
+        : [...this.#lanes, this.#inline];
+    }
     this.#log?.(
       "host",
       `pool ${this.#id}: threads=${options.threads} balancer=${options.balancer} ` +
@@ -233,8 +250,9 @@ export class HostPool {
   #dispatch(c, arg) {
     if (c.state !== LIVE) return this.#release(c);
     if (this.#closed) return this.#settleUnsent(c, false, new PoolClosedError("Pool is shut down"));
-    const lane = this.#pick();
+    const lane = this.#pick(c);
     if (lane === null) return this.#settleUnsent(c, false, this.#lanes[0].failure);
+    if (lane === this.#inline) return this.#dispatchInline(c, arg);
     if (c.task.abortSignal) {
       const signal = lane.signals.pop();
       if (signal === undefined) {
@@ -286,11 +304,26 @@ export class HostPool {
     }
   }
 
-  #pick() {
+  #pick(c) {
     for (const lane of this.#lanes) {
       if (lane.failure === null && !lane.respawning && lane.isDead()) this.#buryLane(lane);
     }
-    return pickLane(this.#lanes, this.#options.balancer, this.#cursor);
+    // The inline lane is a candidate only past the inliner's threshold, and
+    // never for imported tasks (their module is loaded in workers only).
+    const inline = this.#inline !== null && !c.task.imported &&
+      this.#live + this.#liveInline + 1 >= this.#options.inliner.dispatchThreshold;
+    return pickLane(inline ? this.#allLanes : this.#lanes, this.#options.balancer, this.#cursor);
+  }
+
+  #dispatchInline(c, arg) {
+    const lane = this.#inline;
+    c.lane = lane;
+    c.sent = true; // settled early, it still runs to completion before release
+    lane.inflight++;
+    this.#liveInline++;
+    if (c.task.timeout !== null || this.#options.hardTimeoutMs !== null) this.#startTimers(c);
+    this.#log?.("signals", `call ${c.id} ${c.task.key} -> inline`);
+    lane.submit(c, arg);
   }
 
   /** Settle the caller's promise (once). */
@@ -300,8 +333,11 @@ export class HostPool {
     if (c.timer !== null) core.cancelTimer(c.timer);
     if (c.hardTimer !== null) core.cancelTimer(c.hardTimer);
     if (c.lane !== null) {
-      this.#live--;
-      if (this.#live === 0 && this.#drainWaiters.length > 0) this.#drainWaiters.splice(0).forEach((wake) => wake());
+      if (c.lane === this.#inline) this.#liveInline--;
+      else this.#live--;
+      if (this.#drainWaiters.length > 0 && this.#live + this.#liveInline === 0) {
+        this.#drainWaiters.splice(0).forEach((wake) => wake());
+      }
     }
     if (ok) c.resolve(value);
     else c.reject(value);
@@ -350,7 +386,7 @@ export class HostPool {
     if (c.state !== LIVE) return;
     const { ms, ok, value } = c.task.timeout;
     if (c.signal >= 0) c.lane.setAbortBit(c.signal);
-    const stuck = c.sent && !c.lane.respawning && c.lane.isRunning(c);
+    const stuck = c.sent && c.lane !== this.#inline && !c.lane.respawning && c.lane.isRunning(c);
     this.#log?.("signals", `timeout ${c.id} ${c.task.key} after ${ms} ms${stuck ? " (interrupting its worker)" : ""}`);
     const outcome = ok || value !== undefined ? value : new TaskTimeoutError(
       `Task timeout: ${c.task.key} did not finish within ${ms} ms`,
@@ -377,7 +413,7 @@ export class HostPool {
       false,
       new HardTimeoutError(`Task hard timeout after ${ms}ms (${c.task.key}); its worker was stopped and replaced`),
     );
-    if (sent && !lane.respawning) {
+    if (sent && lane !== this.#inline && !lane.respawning) {
       this.#interrupt(lane, `task ${c.task.key} ran past worker.hardTimeoutMs (${ms} ms); the worker was stopped`);
     }
   }
@@ -467,6 +503,13 @@ export class HostPool {
       if (c.state === LIVE && ((c.seq - claimed) | 0) >= 0) {
         c.sent = false;
         resend.push(c);
+        // Its timeouts start again once the new worker is ready.
+        if (c.timer !== null || c.hardTimer !== null) {
+          if (c.timer !== null) core.cancelTimer(c.timer);
+          if (c.hardTimer !== null) core.cancelTimer(c.hardTimer);
+          c.timer = c.hardTimer = null;
+          lane.untimed.push(c);
+        }
       } else {
         this.#finish(c, false, crash);
         this.#release(c);
@@ -584,7 +627,7 @@ export class HostPool {
     this.#accepting = false;
     this.#shutdown = (async () => {
       if (delayMs > 0) await new Promise((wake) => after(Math.floor(delayMs), wake));
-      if (drain && this.#live > 0) await new Promise((wake) => this.#drainWaiters.push(wake));
+      if (drain && this.#live + this.#liveInline > 0) await new Promise((wake) => this.#drainWaiters.push(wake));
       this.#closed = true;
       const closed = new PoolClosedError("Thread closed: the pool was shut down before this call finished");
       for (const c of this.#calls) if (c !== undefined) this.#finish(c, false, closed);

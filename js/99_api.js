@@ -136,13 +136,15 @@ export function createPool(options = {}) {
           key,
           url: value.importedFrom,
           at: value.at,
+          f: value.f,
+          imported: value.imported === true,
           timeout: normalizeTimeout(value.timeout),
           abortSignal: abortOption(value.abortSignal, `createPool task "${key}"`),
         };
       }
       if (typeof value === "function") {
         callerModule ??= moduleUrlOverride ?? callerUrl();
-        return { key, url: callerModule, at: null, timeout: null, abortSignal: false };
+        return { key, url: callerModule, at: null, f: value, imported: false, timeout: null, abortSignal: false };
       }
       throw new TypeError(`createPool task "${key}" must be a task definition or exported function`);
     });

@@ -52,7 +52,7 @@ export function equal(a: unknown, b: unknown): boolean {
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
     return true;
   }
-  if (a instanceof Date) return a.getTime() === (b as Date).getTime();
+  if (a instanceof Date) return Object.is(a.getTime(), (b as Date).getTime());
   if (a instanceof Map || a instanceof Set) return equal([...a], [...(b as Map<unknown, unknown>)]);
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);

@@ -1,12 +1,12 @@
 // Every payload type of the foundation issue survives a round trip through
 // a worker, and unsupported values reject before dispatch, naming the type.
-import { createPool, isMain, task } from "knitting";
+import { createPool, Envelope, isMain, NumericArray, task } from "knitting";
 import { assert, assertEquals, rejection, run, test } from "./_harness.ts";
 
 export const echo = task({ f: (value: unknown) => value });
 export const kind = task({ f: (value: unknown) => Object.prototype.toString.call(value) });
 
-const pool = createPool({ threads: 2 })({ echo, kind });
+const pool = createPool({ threads: 2 })({ echo, kind, fill });
 
 const unicode = "héllo wörld — 你好, мир 🧶🪡 \u0000 e\u0301 𝄞";
 
@@ -42,6 +42,33 @@ const cases: Array<[string, unknown]> = [
   ["large Uint8Array", Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) & 255)],
   ["ArrayBuffer", new Uint8Array([9, 8, 7]).buffer],
   ["large ArrayBuffer", new Uint8Array(70_000).fill(3).buffer],
+  ["Date", new Date(Date.UTC(2026, 10, 24, 12, 30))],
+  ["invalid Date", new Date(NaN)],
+  ["registered symbol", Symbol.for("knitting.test")],
+  ["DataView", new DataView(new Uint8Array([1, 2, 3, 4]).buffer, 1, 2)],
+  ["large DataView", new DataView(new Uint8Array(5000).fill(4).buffer)],
+  ["Int8Array", new Int8Array([-128, 0, 127])],
+  ["Uint8ClampedArray", new Uint8ClampedArray([0, 128, 255])],
+  ["Int16Array", new Int16Array([-32768, 1, 32767])],
+  ["Uint16Array", new Uint16Array([0, 65535])],
+  ["Int32Array", new Int32Array([-(2 ** 31), 2 ** 31 - 1])],
+  ["Uint32Array", new Uint32Array([0, 2 ** 32 - 1])],
+  ["Float32Array", new Float32Array([1.5, -0, Infinity])],
+  ["Float64Array", new Float64Array([Math.PI, -0, NaN])],
+  ["BigInt64Array", new BigInt64Array([-(2n ** 63n), 2n ** 63n - 1n])],
+  ["BigUint64Array", new BigUint64Array([0n, 2n ** 64n - 1n])],
+  ["large Float64Array", Float64Array.from({ length: 50_000 }, (_, i) => i / 3)],
+  ["Map", new Map<unknown, unknown>([["a", 1], [2, { b: [3] }]])],
+  ["Set", new Set([1, "two", 3n])],
+  ["object holding a Map, a Set, a Date and typed arrays", {
+    m: new Map([["k", new Set([1])]]),
+    d: new Date(0),
+    f: new Float32Array([0.5]),
+  }],
+  ["NumericArray", NumericArray.from([1, -0, 2.5, NaN, Infinity])],
+  ["large NumericArray", NumericArray.from({ length: 10_000 }, (_, i) => i * 1.5)],
+  ["Envelope with a string header", new Envelope("plain header", new Uint8Array([1, 2, 3]).buffer)],
+  ["Envelope with a JSON header and a large body", new Envelope({ id: 7, tags: ["a"] }, new Uint8Array(100_000).fill(9).buffer)],
 ];
 
 for (const [name, value] of cases) {
@@ -51,6 +78,71 @@ for (const [name, value] of cases) {
     assertEquals(Object.prototype.toString.call(back), Object.prototype.toString.call(value), "type");
   });
 }
+
+test("an Error value keeps name, message, stack and cause", async () => {
+  const value = new RangeError("out of range", { cause: new Error("root") });
+  const back = await pool.call.echo(value) as RangeError;
+  assert(back instanceof RangeError, String(back));
+  assertEquals([back.name, back.message, back.stack], [value.name, value.message, value.stack]);
+  assertEquals((back.cause as Error).message, "root");
+});
+
+test("NumericArray and Envelope come back as their own classes", async () => {
+  const numbers = await pool.call.echo(NumericArray.from([1, 2]));
+  assert(numbers instanceof NumericArray, "NumericArray");
+  const envelope = await pool.call.echo(new Envelope({ h: 1 }, new ArrayBuffer(2))) as Envelope;
+  assert(envelope instanceof Envelope, "Envelope");
+  assert(envelope.payload instanceof ArrayBuffer, "an ArrayBuffer body");
+});
+
+test("a NumericArray holding a non-number names the element", async () => {
+  const error = await rejection(pool.call.echo(NumericArray.from([1, "x" as unknown as number])));
+  assert(error instanceof TypeError && /arg\[1\] is string/.test(error.message), String(error));
+});
+
+test("a SharedArrayBuffer is shared, not copied: the worker's writes show on the host", async () => {
+  const shared = new SharedArrayBuffer(8);
+  await pool.call.fill(shared);
+  assertEquals([...new Uint8Array(shared)], [7, 7, 7, 7, 7, 7, 7, 7]);
+});
+
+test("a Promise nested in an object, an unregistered symbol, a WeakMap: TypeErrors naming path and type", async () => {
+  for (const [value, pattern] of [
+    [{ user: { later: Promise.resolve(1) } }, /^arg\.user\.later is a Promise/],
+    [Symbol("private"), /symbol \(Symbol\(private\)\); only registered symbols \(Symbol\.for\(key\)\)/],
+    [{ cache: new WeakMap() }, /^arg\.cache is an instance of WeakMap/],
+    [[1, { f: Symbol.for("nested") }], /^arg\[1\]\.f is a symbol/],
+  ] as const) {
+    const error = await rejection(pool.call.echo(value));
+    assert(error instanceof TypeError, String(error));
+    assert(pattern.test(error.message), error.message);
+  }
+});
+
+test("payload.maxPayloadBytes: a bigger argument or result is a RangeError naming size and limit", async () => {
+  const small = createPool({ threads: 1, payload: { maxPayloadBytes: 4096 } })({ echo, grow });
+  try {
+    const error = await rejection(small.call.echo(new Uint8Array(5000)));
+    assert(error instanceof RangeError, String(error));
+    assertEquals(error.message, "payload of 5000 bytes exceeds payload.maxPayloadBytes (4096 bytes)");
+    const result = await rejection(small.call.grow(5000));
+    assert(result instanceof RangeError && /5000 bytes exceeds/.test(result.message), String(result));
+    assertEquals((await small.call.echo(new Uint8Array(4096))).length, 4096);
+  } finally {
+    await small.shutdown();
+  }
+});
+
+test("a small payload budget holds calls back instead of failing them", async () => {
+  const tight = createPool({ threads: 1, payload: { payloadMaxByteLength: 1 << 20 } })({ echo });
+  try {
+    const blocks = Array.from({ length: 64 }, (_, i) => new Uint8Array(100_000).fill(i));
+    const back = await Promise.all(blocks.map((block) => tight.call.echo(block)));
+    back.forEach((block, i) => assertEquals(block, blocks[i]));
+  } finally {
+    await tight.shutdown();
+  }
+});
 
 test("a null-prototype object arrives as a plain object with the same entries", async () => {
   assertEquals(await pool.call.echo(Object.assign(Object.create(null), { x: 1 })), { x: 1 });
@@ -104,6 +196,14 @@ test("a value the task returns that cannot be sent rejects that call", async () 
     await pool2.shutdown();
   }
 });
+
+export function grow(size: number) {
+  return new Uint8Array(size);
+}
+
+export function fill(shared: SharedArrayBuffer) {
+  new Uint8Array(shared).fill(7);
+}
 
 export function returnsFunction() {
   return () => 1;

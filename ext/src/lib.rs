@@ -75,6 +75,7 @@ deno_core::extension!(
     "04_worker.js",
     "05_options.js",
     "06_balance.js",
+    "07_inline.js",
     "99_api.js"
   ],
   options = { role: KnittingRole },

@@ -1,0 +1,190 @@
+// createPool options that concern threads (spec §1.8): balancers, the
+// inliner, worker timers, hardTimeoutMs, resolveAfterFinishingAll, debug,
+// and a warning (once) for keys the pool does not know.
+import { createPool, HardTimeoutError, isMain, task } from "knitting";
+import { delayed, spin, where, whereRef, whereSlow } from "./fixtures/who.ts";
+import { assert, assertEquals, rejection, run, test } from "./_harness.ts";
+
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
+const knit = (args: string[], env: Record<string, string> = {}) =>
+  new Deno.Command(Deno.execPath(), { args, env, stdout: "piped", stderr: "piped" }).output();
+
+async function withPool<T>(options: object, fn: (pool: any) => Promise<T>) {
+  const pool = createPool(options)({ where, whereSlow, whereRef, spin, delayed });
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.shutdown();
+  }
+}
+
+test("roundRobin (and its alias robinRound) alternates workers", async () => {
+  for (const balancer of ["roundRobin", "robinRound", { strategy: "roundRobin" }]) {
+    await withPool({ threads: 2, balancer }, async (pool) => {
+      const seen = [];
+      for (let i = 0; i < 6; i++) seen.push(await pool.call.where());
+      assert(seen[0] !== seen[1], `two workers: ${seen}`);
+      assertEquals(seen, [seen[0], seen[1], seen[0], seen[1], seen[0], seen[1]]);
+    });
+  }
+});
+
+test("firstIdle sends sequential calls to the first idle worker, bursts to the others", async () => {
+  await withPool({ threads: 2, balancer: "firstIdle" }, async (pool) => {
+    const sequential = new Set();
+    for (let i = 0; i < 6; i++) sequential.add(await pool.call.where());
+    assertEquals(sequential.size, 1);
+    const burst = new Set(await Promise.all([pool.call.whereSlow(50), pool.call.whereSlow(50)]));
+    assertEquals(burst.size, 2);
+  });
+});
+
+test("randomLane and firstIdleOrRandom use every worker", async () => {
+  for (const balancer of ["randomLane", "firstIdleOrRandom"]) {
+    await withPool({ threads: 2, balancer }, async (pool) => {
+      const seen = new Set(await Promise.all(Array.from({ length: 200 }, () => pool.call.whereSlow(1))));
+      assertEquals(seen.size, 2, balancer);
+    });
+  }
+});
+
+test("the default balancer spreads a burst over all workers", async () => {
+  await withPool({ threads: 3 }, async (pool) => {
+    const seen = new Set(await Promise.all(Array.from({ length: 30 }, () => pool.call.whereSlow(20))));
+    assertEquals(seen.size, 3);
+  });
+});
+
+test("an unknown balancer is a RangeError naming the valid ones", () => {
+  let error: unknown;
+  try {
+    createPool({ balancer: "fastest" })({ where });
+  } catch (e) {
+    error = e;
+  }
+  assert(error instanceof RangeError && /roundRobin/.test(error.message), String(error));
+});
+
+test("inliner: past the threshold the host runs calls itself, by reference", async () => {
+  await withPool({ threads: 1, inliner: { position: "first" } }, async (pool) => {
+    const value = { big: "object" };
+    const [ranOn, back] = await pool.call.whereRef(value);
+    assertEquals(ranOn, "host");
+    assert(back === value, "inline calls pass values by reference");
+    const seen = new Set(await Promise.all(Array.from({ length: 20 }, () => pool.call.where())));
+    assert(seen.has("host") && seen.size === 2, `host and the worker share a burst: ${[...seen]}`);
+  });
+});
+
+test("inliner dispatchThreshold keeps small bursts on workers", async () => {
+  await withPool({ threads: 2, inliner: { position: "first", dispatchThreshold: 32 } }, async (pool) => {
+    const seen = await Promise.all(Array.from({ length: 12 }, () => pool.call.where()));
+    assert(!seen.includes("host"), "12 calls stay under a threshold of 32");
+  });
+  await withPool({ threads: 1, inliner: { position: "last", dispatchThreshold: 2 } }, async (pool) => {
+    const seen = await Promise.all(Array.from({ length: 10 }, () => pool.call.where()));
+    assert(seen.includes("host"), "10 calls pass a threshold of 2");
+  });
+});
+
+test("inliner batchSize: calls past the batch wait for the event loop", async () => {
+  await withPool({ threads: 1, inliner: { position: "first", batchSize: 2 } }, async (pool) => {
+    let timerRan = false;
+    setTimeout(() => (timerRan = true), 0);
+    const results = await Promise.all(Array.from({ length: 40 }, () => pool.call.where()));
+    assert(results.includes("host"));
+    assert(timerRan, "a timer got to run during the burst");
+  });
+});
+
+test("imported tasks are never inlined", async () => {
+  const imported = (await import("./fixtures/imported_where.ts")).importedWhere;
+  const pool = createPool({ threads: 1, inliner: {} })({ importedWhere: imported });
+  try {
+    const seen = await Promise.all(Array.from({ length: 20 }, () => pool.call.importedWhere()));
+    assert(seen.every((ranOn: string) => ranOn !== "host"), String(seen));
+  } finally {
+    await pool.shutdown();
+  }
+});
+
+test("worker.timers spinMicroseconds and parkMs tune the worker and calls still work", async () => {
+  await withPool({ threads: 1, worker: { timers: { spinMicroseconds: 10, parkMs: 5 } } }, async (pool) => {
+    for (let i = 0; i < 5; i++) {
+      assertEquals(await pool.call.delayed(1), 1);
+      await sleep(20);
+    }
+  });
+});
+
+test("worker.hardTimeoutMs rejects a runaway call and replaces its worker", async () => {
+  await withPool({ threads: 1, worker: { hardTimeoutMs: 150 } }, async (pool) => {
+    const error = await rejection(pool.call.spin());
+    assert(error instanceof HardTimeoutError, String(error));
+    assert(/^Task hard timeout after 150ms \(spin\)/.test(error.message), error.message);
+    assertEquals(await pool.call.delayed(5), 5);
+  });
+});
+
+test("worker.resolveAfterFinishingAll holds results until the worker's queue is empty", async () => {
+  const firstSettledWith = async (pool: any) => {
+    const quick = pool.call.delayed(10);
+    const slow = pool.call.delayed(400);
+    await quick;
+    return await Promise.race([slow, Promise.resolve("slow still pending")]);
+  };
+  await withPool({ threads: 1, worker: { resolveAfterFinishingAll: true } }, async (pool) => {
+    await pool.call.delayed(1);
+    assertEquals(await firstSettledWith(pool), 400);
+  });
+  await withPool({ threads: 1 }, async (pool) => {
+    await pool.call.delayed(1);
+    assertEquals(await firstSettledWith(pool), "slow still pending");
+  });
+});
+
+test("unknown and deprecated option keys warn once each, on stderr", async () => {
+  const script = new URL("./fixtures/options_warn.ts", import.meta.url).pathname;
+  const { code, stderr } = await knit(["run", "-A", script]);
+  const text = new TextDecoder().decode(stderr);
+  assertEquals(code, 0, text);
+  const lines = text.trim().split("\n");
+  assertEquals(lines.filter((l) => l.includes('option thread is unknown')).length, 1, text);
+  assertEquals(lines.filter((l) => l.includes("worker.spinMs is unknown")).length, 1, text);
+  assertEquals(lines.filter((l) => l.includes("payloadInitialBytes is deprecated; use payload.payloadInitialBytes")).length, 1, text);
+});
+
+test("KNITTING_DEBUG turns on debug lines from the host and the workers", async () => {
+  const script = new URL("./fixtures/open_pool.ts", import.meta.url).pathname;
+  const { code, stdout, stderr } = await knit(["run", "-A", script], { KNITTING_DEBUG: "host,imports,lifecycle,signals" });
+  const text = new TextDecoder().decode(stderr);
+  assertEquals(code, 0, text);
+  assertEquals(new TextDecoder().decode(stdout).trim(), "got 42");
+  assert(/^\[host·knit·\+[\d.]+ms\] host: pool \d+: threads=2/m.test(text), text);
+  assert(/^\[w[01]·knit·\+[\d.]+ms\] imports: 1 tasks from file:/m.test(text), text);
+  assert(/^\[w[01]·knit·\+[\d.]+ms\] lifecycle: ready/m.test(text), text);
+  assert(/^\[host·knit·\+[\d.]+ms\] signals: reply \d+ answer ok/m.test(text), text);
+});
+
+test("bad option values throw at createPool with the option's name", () => {
+  const cases: Array<[object, RegExp]> = [
+    [{ threads: 0 }, /threads must be a positive integer/],
+    [{ payload: { payloadMaxByteLength: 4 } }, /payloadMaxByteLength is too small/],
+    [{ payload: { maxPayloadBytes: 1 << 30 } }, /maxPayloadBytes must be > 0 and <= 8388608/],
+    [{ payload: { mode: "elastic" } }, /payload.mode must be "growable" or "fixed"/],
+    [{ worker: { hardTimeoutMs: -1 } }, /worker.hardTimeoutMs/],
+    [{ abortSignalCapacity: 0 }, /abortSignalCapacity/],
+    [{ inliner: { position: "middle" } }, /inliner.position/],
+  ];
+  for (const [options, pattern] of cases) {
+    let error: unknown;
+    try {
+      createPool(options)({ where });
+    } catch (e) {
+      error = e;
+    }
+    assert(error instanceof Error && pattern.test(error.message), `${JSON.stringify(options)}: ${error}`);
+  }
+});
+
+if (isMain) await run();
