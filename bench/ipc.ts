@@ -2,6 +2,7 @@
 // Run: knit run -A bench/ipc.ts   (release build)
 import { createPool, isMain, task } from "knitting";
 import { cpuSeconds, sleep, summarize, table } from "./_stats.ts";
+import { webWorkers } from "./_web_workers.ts";
 
 export const echo = task({ f: (value: unknown) => value });
 
@@ -11,27 +12,6 @@ const BURST_ROUNDS = Number(Deno.args[1] ?? 2_000);
 const IDLE_SECONDS = Number(Deno.args[2] ?? 5);
 
 type Echo = (value: unknown) => Promise<unknown>;
-
-function webWorkerEcho(threads: number): { echo: Echo; close: () => void } {
-  const workers = Array.from({ length: threads }, () =>
-    new Worker(new URL("./echo_worker.ts", import.meta.url), { type: "module" })
-  );
-  const waiting = workers.map(() => [] as Array<(value: unknown) => void>);
-  workers.forEach((worker, i) => {
-    worker.onmessage = (event) => waiting[i].shift()!(event.data);
-  });
-  let next = 0;
-  const echo: Echo = (value) =>
-    new Promise((resolve) => {
-      // Same lane choice as the pool: the least busy worker.
-      let lane = 0;
-      for (let i = 1; i < threads; i++) if (waiting[i].length < waiting[lane].length) lane = i;
-      next++;
-      waiting[lane].push(resolve);
-      workers[lane].postMessage(value);
-    });
-  return { echo, close: () => workers.forEach((w) => w.terminate()) };
-}
 
 async function sequential(echo: Echo, n: number) {
   for (let i = 0; i < 1000; i++) await echo("warm");
@@ -61,16 +41,17 @@ async function idleCpuPercent(seconds: number) {
 
 if (isMain) {
   const pool = createPool({ threads: THREADS })({ echo });
-  const web = webWorkerEcho(THREADS);
+  // Same lane choice as the pool: the least busy worker.
+  const web = webWorkers(new URL("./echo_worker.ts", import.meta.url), THREADS, "leastBusy");
   await pool.call.echo("up");
-  await web.echo("up");
+  await web.send("up");
 
   const knitSeq = await sequential(pool.call.echo, SEQUENTIAL);
-  const webSeq = await sequential(web.echo, Math.min(SEQUENTIAL, 5_000));
+  const webSeq = await sequential(web.send, Math.min(SEQUENTIAL, 5_000));
   const bursts = [];
   for (const size of [1, 25, 50]) {
     const rounds = Math.max(20, Math.floor(BURST_ROUNDS / Math.sqrt(size)));
-    bursts.push({ size, knitting: await burst(pool.call.echo, size, rounds), postMessage: await burst(web.echo, size, Math.max(20, rounds >> 2)) });
+    bursts.push({ size, knitting: await burst(pool.call.echo, size, rounds), postMessage: await burst(web.send, size, Math.max(20, rounds >> 2)) });
   }
   web.close();
   const idle = await idleCpuPercent(IDLE_SECONDS);

@@ -37,6 +37,12 @@ export const Tag = {
 };
 /** Set on the tag when the bytes live in the payload store (handle in the number field). */
 const EXTERNAL = 0x100;
+
+/** True when the slot's payload lives in the payload store (taking it is destructive). */
+export function isExternal(view, at) {
+  return (view.u32[(at >> 2) + 2] & EXTERNAL) !== 0;
+}
+
 const INLINE_CHARS = L.inlineBytes >> 1;
 
 const ObjectPrototype = Object.prototype;

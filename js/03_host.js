@@ -9,18 +9,17 @@
 // generation, so a stale reply is recognised and dropped.
 import {
   op_knitting_host_park,
-  op_knitting_lane_buffer,
   op_knitting_lane_failure,
   op_knitting_lane_interrupt,
   op_knitting_lane_respawn,
   op_knitting_pool_create,
   op_knitting_pool_shutdown,
-  op_knitting_wake_worker,
   op_knitting_yield,
 } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
-import { decode, encode } from "ext:deno_knitting/01_codec.js";
-import { L, LaneView, requestSlot, responseSlot, writeHeader } from "ext:deno_knitting/02_mailbox.js";
+import { decode } from "ext:deno_knitting/01_codec.js";
+import { L, responseSlot } from "ext:deno_knitting/02_mailbox.js";
+import { Call, HostLane, LIVE, SETTLED } from "ext:deno_knitting/03_host_lane.js";
 import {
   AbortSignalPoolExhaustedError,
   HardTimeoutError,
@@ -45,119 +44,6 @@ function after(ms, callback) {
   return core.createTimer(callback, ms, undefined, false, true);
 }
 
-const LIVE = 1;
-const SETTLED = 2;
-
-class Call {
-  constructor(id, fn, task) {
-    this.id = id;
-    this.fn = fn;
-    this.task = task;
-    this.state = LIVE;
-    this.lane = null;
-    this.sent = false;
-    /** Ring position of the request once sent. */
-    this.seq = 0;
-    this.arg = undefined;
-    this.signal = -1;
-    this.abortRequested = false;
-    this.timer = null;
-    this.hardTimer = null;
-    this.resolve = null;
-    this.reject = null;
-  }
-}
-
-class HostLane {
-  constructor(pool, index, abortSlots) {
-    this.pool = pool;
-    this.index = index;
-    this.view = new LaneView(op_knitting_lane_buffer(pool, index));
-    this.resync();
-    /** Calls in flight or queued here (including settled ones awaiting their reply). */
-    this.inflight = 0;
-    /** Calls waiting for a ring slot or payload budget, in order; encoded when they go. */
-    this.backlog = [];
-    /** Set when the lane is dead for good (its worker keeps failing to start). */
-    this.failure = null;
-    this.respawning = false;
-    /** Set while the host waits for the worker it interrupted to die. */
-    this.watched = false;
-    /** Calls whose timeouts wait for this lane's worker to be ready (start-up does not count). */
-    this.untimed = [];
-    this.signals = [];
-    for (let s = abortSlots - 1; s >= 0; s--) this.signals.push(s);
-  }
-
-  /** Take the ring counters from memory (at start and after a new worker took the lane). */
-  resync() {
-    const i32 = this.view.i32;
-    this.reqTail = Atomics.load(i32, L.reqTail);
-    this.reqHeadSeen = Atomics.load(i32, L.reqHead);
-    this.resHead = Atomics.load(i32, L.resHead);
-  }
-
-  freeSlots() {
-    let free = L.slots - ((this.reqTail - this.reqHeadSeen) | 0);
-    if (free === 0) {
-      this.reqHeadSeen = Atomics.load(this.view.i32, L.reqHead);
-      free = L.slots - ((this.reqTail - this.reqHeadSeen) | 0);
-    }
-    return free;
-  }
-
-  /** Encode one call into the next request slot; false when the payload budget says wait. Throws if unsendable. */
-  write(call) {
-    const at = requestSlot(this.reqTail);
-    if (!encode(call.arg, this.view, at, this.pool, this.index)) return false;
-    writeHeader(this.view, at, call.id, call.fn | ((call.signal + 1) << 16));
-    // The argument stays with the call until the reply: if the worker dies
-    // before claiming the request, it is sent again to the next worker.
-    call.seq = this.reqTail;
-    this.reqTail = (this.reqTail + 1) | 0;
-    call.sent = true;
-    return true;
-  }
-
-  publish() {
-    Atomics.store(this.view.i32, L.reqTail, this.reqTail);
-    this.wakeWorker();
-  }
-
-  wakeWorker() {
-    const i32 = this.view.i32;
-    if (
-      Atomics.load(i32, L.workerState) === L.workerParked &&
-      Atomics.compareExchange(i32, L.workerState, L.workerParked, L.workerRunning) === L.workerParked
-    ) {
-      op_knitting_wake_worker(this.pool, this.index);
-    }
-  }
-
-  setAbortBit(signal) {
-    Atomics.or(this.view.i32, L.abortBitmap + (signal >> 5), 1 << (signal & 31));
-  }
-
-  clearAbortBit(signal) {
-    Atomics.and(this.view.i32, L.abortBitmap + (signal >> 5), ~(1 << (signal & 31)));
-  }
-
-  isRunning(call) {
-    return Atomics.load(this.view.i32, L.running) === ((call.id + 1) | 0);
-  }
-
-  hasResponses() {
-    return Atomics.load(this.view.i32, L.resTail) !== this.resHead;
-  }
-
-  isDead() {
-    return Atomics.load(this.view.i32, L.laneState) === L.laneDead;
-  }
-
-  isReady() {
-    return !this.respawning && !this.watched && Atomics.load(this.view.i32, L.laneState) === L.laneReady;
-  }
-}
 
 export class HostPool {
   #id;
@@ -184,6 +70,8 @@ export class HostPool {
   #shutdown = null;
   #drainWaiters = [];
   #cursor = { next: 0 };
+  /** Workers take requests queued behind a busy peer (spec §3.8, our way). */
+  #steal;
 
   /** `tasks`: per call index { key, url, at, timeout, abortSignal }; `options` from normalizePoolOptions. */
   constructor(tasks, options) {
@@ -191,10 +79,11 @@ export class HostPool {
     this.#options = options;
     this.#log = debugLogger(options.debug, "host");
     const abortSlots = tasks.some((t) => t.abortSignal) ? options.abortSignalCapacity : 0;
+    this.#steal = options.steal;
     this.#id = op_knitting_pool_create({
       threads: options.threads,
       tasks: tasks.map(({ key, url, at, abortSignal }) => ({ key, url, at, abortSignal })),
-      worker: { ...options.worker, debug: options.debug },
+      worker: { ...options.worker, debug: options.debug, steal: options.steal, threads: options.threads },
       abortSlots,
       maxPayloadBytes: options.payload.maxPayloadBytes,
       payloadMaxByteLength: options.payload.maxByteLength,
@@ -266,6 +155,7 @@ export class HostPool {
         );
       }
       c.signal = signal;
+      c.signalLane = lane;
       lane.clearAbortBit(signal);
       if (c.abortRequested) lane.setAbortBit(signal);
     }
@@ -353,7 +243,7 @@ export class HostPool {
     this.#freeIds.push(index);
     if (c.lane !== null) {
       c.lane.inflight--;
-      if (c.signal >= 0) c.lane.signals.push(c.signal);
+      if (c.signal >= 0) c.signalLane.signals.push(c.signal);
     }
   }
 
@@ -376,7 +266,7 @@ export class HostPool {
   #abort(c, reason) {
     if (c.state !== LIVE) return;
     c.abortRequested = true;
-    if (c.signal >= 0) c.lane.setAbortBit(c.signal);
+    if (c.signal >= 0) c.signalLane.setAbortBit(c.signal);
     this.#log?.("signals", `abort ${c.id} ${c.task.key}${reason.length > 0 ? " (rejected now)" : ""}`);
     if (reason.length > 0) this.#settleEarly(c, false, reason[0]);
   }
@@ -385,7 +275,7 @@ export class HostPool {
     c.timer = null;
     if (c.state !== LIVE) return;
     const { ms, ok, value } = c.task.timeout;
-    if (c.signal >= 0) c.lane.setAbortBit(c.signal);
+    if (c.signal >= 0) c.signalLane.setAbortBit(c.signal);
     const stuck = c.sent && c.lane !== this.#inline && !c.lane.respawning && c.lane.isRunning(c);
     this.#log?.("signals", `timeout ${c.id} ${c.task.key} after ${ms} ms${stuck ? " (interrupting its worker)" : ""}`);
     const outcome = ok || value !== undefined ? value : new TaskTimeoutError(
@@ -435,7 +325,22 @@ export class HostPool {
     while (head !== tail) {
       const at = responseSlot(head);
       const id = view.u32[at >> 2];
-      let ok = view.u32[(at >> 2) + 1] === L.statusOk;
+      const status = view.u32[(at >> 2) + 1];
+      head = (head + 1) | 0;
+      settled++;
+      const c = this.#calls[id & INDEX_MASK];
+      const ours = c !== undefined && c.id === id;
+      if (status === L.statusMoved) {
+        // This lane's worker took the call from another lane's ring.
+        if (ours && c.lane !== lane) {
+          c.lane.inflight--;
+          lane.inflight++;
+          c.lane = lane;
+          this.#log?.("signals", `call ${id} ${c.task.key} taken by worker ${lane.index}`);
+        }
+        continue;
+      }
+      let ok = status === L.statusOk;
       let value;
       try {
         value = decode(view, at, this.#id, lane.index);
@@ -443,10 +348,7 @@ export class HostPool {
         ok = false;
         value = error;
       }
-      head = (head + 1) | 0;
-      settled++;
-      const c = this.#calls[id & INDEX_MASK];
-      if (c !== undefined && c.id === id) {
+      if (ours) {
         this.#log?.("signals", `reply ${id} ${c.task.key} ${ok ? "ok" : "threw"} from worker ${lane.index}`);
         this.#finish(c, ok, value);
         this.#release(c);
@@ -486,7 +388,8 @@ export class HostPool {
   // The lane's worker died: what it had sent is answered, what it held is
   // rejected, and a new worker is started; calls still queued go to it.
   #buryLane(lane) {
-    this.#drainLane(lane);
+    // Every lane first: a peer may have taken some of its calls (MOVED).
+    for (const other of this.#lanes) if (!other.respawning && other.failure === null) this.#drainLane(other);
     const reason = op_knitting_lane_failure(this.#id, lane.index) || "the worker stopped";
     const crash = new WorkerCrashedError(`Knitting worker ${lane.index} crashed: ${reason}`);
     this.#log?.("lifecycle", `worker ${lane.index} died: ${reason}`);
@@ -528,7 +431,7 @@ export class HostPool {
       if (this.#closed) return;
       if (replaced) {
         lane.resync();
-        for (const c of lane.backlog) if (c.signal >= 0 && c.abortRequested) lane.setAbortBit(c.signal);
+        for (const c of lane.backlog) if (c.signal >= 0 && c.abortRequested) c.signalLane.setAbortBit(c.signal);
         this.#log?.("lifecycle", `worker ${lane.index} replaced`);
       } else {
         lane.failure = crash;
@@ -548,7 +451,7 @@ export class HostPool {
     let progress = 0;
     for (const lane of this.#lanes) {
       if (lane.failure !== null || lane.respawning) continue;
-      if (lane.inflight === 0 && !lane.watched) continue;
+      if (lane.inflight === 0 && !lane.watched && !this.#steal) continue;
       if (lane.untimed.length > 0 && lane.isReady()) {
         for (const c of lane.untimed.splice(0)) this.#startTimers(c);
       }
@@ -564,7 +467,7 @@ export class HostPool {
 
   #anythingDue() {
     for (const lane of this.#lanes) {
-      if (lane.failure !== null || lane.respawning || (lane.inflight === 0 && !lane.watched)) continue;
+      if (lane.failure !== null || lane.respawning || (lane.inflight === 0 && !lane.watched && !this.#steal)) continue;
       if (lane.hasResponses() || lane.isDead() || (lane.backlog.length > 0 && lane.freeSlots() > 0)) return true;
       if (lane.untimed.length > 0 && lane.isReady()) return true;
     }

@@ -8,8 +8,8 @@ import {
   op_knitting_worker_ready,
   op_knitting_yield,
 } from "ext:core/ops";
-import { decode, encode, encodeReason } from "ext:deno_knitting/01_codec.js";
-import { L, LaneView, requestSlot, responseSlot, writeHeader } from "ext:deno_knitting/02_mailbox.js";
+import { decode, encode, encodeReason, isExternal, Tag } from "ext:deno_knitting/01_codec.js";
+import { L, LaneView, requestSlot, responseSlot, SlotView, writeHeader } from "ext:deno_knitting/02_mailbox.js";
 import { debugLogger } from "ext:deno_knitting/05_options.js";
 
 export const TASK_BRAND = Symbol.for("task");
@@ -17,6 +17,12 @@ export const TASK_BRAND = Symbol.for("task");
 const DEFAULT_SPIN = 4000;
 /** Batches run between event-loop visits while async tasks are pending. */
 const YIELD_EVERY = 16;
+/**
+ * A peer must be in the same task this long before its queued calls are
+ * taken: stealing short tasks costs more (CAS, a MOVED notice, cache lines
+ * moving between cores) than waiting for them.
+ */
+export const STEAL_AFTER_MS = 0.2;
 
 async function loadTasks(table, log) {
   const modules = new Map();
@@ -76,9 +82,24 @@ export async function workerMain() {
   const spinMicroseconds = options.spinMicroseconds ?? null;
   const parkMs = options.parkMs ?? Infinity;
   const holdReplies = options.resolveAfterFinishingAll === true;
-  const view = new LaneView(op_knitting_lane_buffer(0, 0));
+  const view = new LaneView(op_knitting_lane_buffer(0, laneIndex));
   const { i32, u32 } = view;
-  let reqHead = Atomics.load(i32, L.reqHead);
+  view.head = view.tail = Atomics.load(i32, L.reqHead);
+  // Work stealing: an idle worker takes requests queued behind a busy (or
+  // still starting) peer. Requests then have several consumers, so taking
+  // one is a CAS on the ring's head, after copying the frame out.
+  const stealing = options.steal === true && options.threads > 1;
+  const peers = [];
+  if (stealing) {
+    for (let k = 1; k < options.threads; k++) {
+      const index = (laneIndex + k) % options.threads;
+      const peerView = new LaneView(op_knitting_lane_buffer(0, index));
+      peerView.head = peerView.tail = Atomics.load(peerView.i32, L.reqHead);
+      peers.push({ index, view: peerView, running: 0, since: 0 });
+    }
+  }
+  const scratch = new SlotView(new ArrayBuffer(L.slotBytes));
+  let reqHead = Atomics.load(i32, L.reqHead); // used only without stealing
   let resTail = Atomics.load(i32, L.resTail);
   let resPublished = resTail;
   let resHeadSeen = Atomics.load(i32, L.resHead);
@@ -107,13 +128,13 @@ export async function workerMain() {
     const at = responseSlot(resTail);
     let written;
     try {
-      written = ok ? encode(value, view, at, 0, 0, "result") : encodeReason(value, view, at, 0, 0);
+      written = ok ? encode(value, view, at, 0, laneIndex, "result") : encodeReason(value, view, at, 0, laneIndex);
     } catch (error) {
       ok = false;
       try {
-        written = encodeReason(error, view, at, 0, 0);
+        written = encodeReason(error, view, at, 0, laneIndex);
       } catch {
-        written = encodeReason("Knitting: the result could not be sent", view, at, 0, 0);
+        written = encodeReason("Knitting: the result could not be sent", view, at, 0, laneIndex);
       }
     }
     if (!written) return false;
@@ -131,7 +152,7 @@ export async function workerMain() {
 
   const publishReplies = () => {
     let moved = 0;
-    if (!holdReplies || (asyncPending === 0 && Atomics.load(i32, L.reqTail) === reqHead)) {
+    if (!holdReplies || (asyncPending === 0 && Atomics.load(i32, L.reqTail) === Atomics.load(i32, L.reqHead))) {
       while (moved < replyBacklog.length && freeReplySlots() > 0) {
         if (!writeReply(replyBacklog[moved], replyBacklog[moved + 1], replyBacklog[moved + 2])) break;
         moved += 3;
@@ -154,11 +175,12 @@ export async function workerMain() {
     publishReplies();
   };
 
-  const run = (id, fn, signal, arg) => {
+  // `signals`: the i32 view holding the call's abort bit (its original lane's).
+  const run = (id, fn, signal, arg, signals) => {
     let result;
     Atomics.store(i32, L.running, (id + 1) | 0);
     try {
-      result = signal >= 0 ? fns[fn](arg, abortToolkit(i32, signal)) : fns[fn](arg);
+      result = signal >= 0 ? fns[fn](arg, abortToolkit(signals, signal)) : fns[fn](arg);
     } catch (error) {
       Atomics.store(i32, L.running, 0);
       return reply(id, false, error);
@@ -175,10 +197,10 @@ export async function workerMain() {
     }
   };
 
-  // Take published requests one at a time: decode, release the slot, run.
-  // Requests not yet taken stay in the ring, so if a task never returns,
-  // the host can hand them to this worker's successor.
-  const claim = () => {
+  // Without stealing this worker is the ring's only consumer: take requests
+  // one at a time (decode, release the slot, run), so requests not yet taken
+  // stay in the ring for a successor if a task never returns.
+  const claimAlone = () => {
     const tail = Atomics.load(i32, L.reqTail);
     if (tail === reqHead) return false;
     while (reqHead !== tail) {
@@ -190,18 +212,147 @@ export async function workerMain() {
       let arg;
       let ok = true;
       try {
-        arg = decode(view, at, 0, 0);
+        arg = decode(view, at, 0, laneIndex);
       } catch (error) {
         arg = error;
         ok = false;
       }
       reqHead = (reqHead + 1) | 0;
       Atomics.store(i32, L.reqHead, reqHead);
-      if (ok) run(id, fn, signal, arg);
+      if (ok) run(id, fn, signal, arg, i32);
       else reply(id, false, arg);
     }
     if (Atomics.load(i32, L.reqBacklog) === 1) wakeHost();
     return true;
+  };
+
+  // With stealing a ring has several consumers. Take its head request:
+  // decode it where it is (an inline payload is copied out; only a payload
+  // in the store must wait, as taking it is destructive: the header is
+  // copied instead), then CAS the head past it. A failed CAS means another
+  // worker took it, and what was read may be torn: drop it and retry.
+  let takenId = 0;
+  let takenWord = 0;
+  let takenArg;
+  let takenOk = true;
+  // `lane.head`/`lane.tail` cache the counters: a CAS that fails returns the
+  // head another worker moved it to, and the tail is reloaded only when the
+  // cached one is reached. So a request costs one CAS.
+  const take = (lane, laneNumber) => {
+    const li32 = lane.i32;
+    for (;;) {
+      const head = lane.head;
+      if (head === lane.tail) {
+        lane.tail = Atomics.load(li32, L.reqTail);
+        if (head === lane.tail) {
+          lane.head = Atomics.load(li32, L.reqHead);
+          if (lane.head === head) return false;
+          continue;
+        }
+      }
+      const at = requestSlot(head);
+      const w = at >> 2;
+      takenId = lane.u32[w];
+      takenWord = lane.u32[w + 1];
+      const external = isExternal(lane, at);
+      takenOk = true;
+      if (external) {
+        for (let k = 0; k < 6; k++) scratch.u32[k] = lane.u32[w + k];
+      } else {
+        try {
+          takenArg = decode(lane, at, 0, laneNumber);
+        } catch (error) {
+          takenArg = error;
+          takenOk = false;
+        }
+      }
+      const seen = Atomics.compareExchange(li32, L.reqHead, head, (head + 1) | 0);
+      if (seen !== head) {
+        lane.head = seen;
+        if (((lane.tail - seen) | 0) < 0) lane.tail = seen;
+        continue;
+      }
+      lane.head = (head + 1) | 0;
+      if (external) {
+        try {
+          takenArg = decode(scratch, 0, 0, laneNumber);
+        } catch (error) {
+          takenArg = error;
+          takenOk = false;
+        }
+      }
+      return true;
+    }
+  };
+
+  const runTaken = (signals) => {
+    const fn = takenWord & 0xffff;
+    const signal = abortAware[fn] ? (takenWord >>> 16) - 1 : -1;
+    const arg = takenArg;
+    takenArg = undefined;
+    if (takenOk) run(takenId, fn, signal, arg, signals);
+    else reply(takenId, false, arg);
+  };
+
+  // Like claimAlone, a batch ends at the tail seen when it began, so replies
+  // go out before newer requests are taken.
+  const claimShared = () => {
+    const end = Atomics.load(i32, L.reqTail);
+    if (end === view.head || !take(view, laneIndex)) return false;
+    do {
+      runTaken(i32);
+    } while (view.head !== end && take(view, laneIndex));
+    if (Atomics.load(i32, L.reqBacklog) === 1) wakeHost();
+    return true;
+  };
+
+  const claim = stealing ? claimShared : claimAlone;
+
+  // Take one request from a peer that is busy in a task or still starting.
+  // The host learns first (a MOVED frame), so the call is ours if we die.
+  // Reads the clock (an op) only once the same task is seen twice.
+  const stuckInATask = (peer) => {
+    const running = Atomics.load(peer.view.i32, L.running);
+    if (running !== peer.running) {
+      peer.running = running;
+      peer.since = 0;
+      return false;
+    }
+    if (running === 0) return false;
+    if (peer.since === 0) {
+      peer.since = performance.now();
+      return false;
+    }
+    return performance.now() - peer.since >= STEAL_AFTER_MS;
+  };
+
+  // Calls wait behind a busy or starting peer: park briefly, to look again.
+  const peerHasQueuedWork = () =>
+    peers.some(({ view: { i32: pi32 } }) =>
+      Atomics.load(pi32, L.reqHead) !== Atomics.load(pi32, L.reqTail) &&
+      (Atomics.load(pi32, L.running) !== 0 || Atomics.load(pi32, L.laneState) === L.laneStarting)
+    );
+
+  const steal = () => {
+    if (replyBacklog.length > 0 || freeReplySlots() === 0) return false;
+    for (const peer of peers) {
+      const pi32 = peer.view.i32;
+      if (Atomics.load(pi32, L.reqHead) === Atomics.load(pi32, L.reqTail)) continue;
+      const state = Atomics.load(pi32, L.laneState);
+      const busy = state === L.laneStarting || (state === L.laneReady && stuckInATask(peer));
+      if (!busy || !take(peer.view, peer.index)) continue;
+      const at = responseSlot(resTail);
+      u32[(at >> 2) + 2] = Tag.UNDEFINED;
+      u32[(at >> 2) + 3] = 0;
+      writeHeader(view, at, takenId, L.statusMoved);
+      resTail = (resTail + 1) | 0;
+      resPublished = resTail;
+      Atomics.store(i32, L.resTail, resTail);
+      runTaken(pi32);
+      if (Atomics.load(pi32, L.reqBacklog) === 1) op_knitting_wake_host();
+      return true;
+    }
+    return false;
   };
 
   // Spin a while before parking: by time when worker.timers.spinMicroseconds
@@ -218,7 +369,7 @@ export async function workerMain() {
   log?.("lifecycle", `ready ${performance.now().toFixed(1)} ms after the runtime started`);
   let batches = 0;
   for (;;) {
-    if (claim()) {
+    if (claim() || (stealing && (spins & 15) === 0 && steal())) {
       publishReplies();
       spins = 0;
       if (asyncPending > 0 && ++batches >= YIELD_EVERY) {
@@ -232,10 +383,10 @@ export async function workerMain() {
     // Spinning would starve pending async tasks of the event loop: park at once.
     if (asyncPending === 0 && keepSpinning()) continue;
     Atomics.store(i32, L.workerState, L.workerParked);
-    const due = Atomics.load(i32, L.reqTail) !== reqHead ||
+    const due = Atomics.load(i32, L.reqTail) !== Atomics.load(i32, L.reqHead) ||
       (replyBacklog.length > 0 && freeReplySlots() > 0 && !holdReplies) ||
       Atomics.load(i32, L.laneState) === L.laneClosing;
-    if (!due) await op_knitting_worker_park(parkMs);
+    if (!due) await op_knitting_worker_park(stealing && peerHasQueuedWork() ? Math.min(parkMs, 1) : parkMs);
     Atomics.store(i32, L.workerState, L.workerRunning);
     spins = 0;
   }

@@ -136,8 +136,11 @@ export function normalizePoolOptions(options = {}) {
   }
   checkKeys(payload, KNOWN.payload, "payload.");
   checkKeys(host, KNOWN.host, "host.");
+  if (host.steal !== undefined && typeof host.steal !== "boolean") {
+    throw new TypeError("createPool: host.steal must be a boolean");
+  }
   for (const key of Object.keys(host)) {
-    if (KNOWN.host.includes(key)) {
+    if (KNOWN.host.includes(key) && key !== "steal") {
       warnOnce(`createPool option host.${key} has no effect here: workers wake the host, which never polls or backs off`);
     }
   }
@@ -166,10 +169,15 @@ export function normalizePoolOptions(options = {}) {
   if (worker.resolveAfterFinishingAll !== undefined && typeof worker.resolveAfterFinishingAll !== "boolean") {
     throw new TypeError("createPool: worker.resolveAfterFinishingAll must be a boolean");
   }
+  const balancer = balancerOption(options.balancer);
+  const inliner = inlinerOption(options.inliner);
   return {
     threads,
-    balancer: balancerOption(options.balancer),
-    inliner: inlinerOption(options.inliner),
+    balancer,
+    inliner,
+    // Like the original: on by default, off with an explicit balancer or the
+    // inliner; host.steal decides when given.
+    steal: threads > 1 && (host.steal ?? (options.balancer === undefined && inliner === null)),
     payload: payloadOptions(payload),
     abortSignalCapacity: number(options.abortSignalCapacity, "abortSignalCapacity", {
       min: 1,

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit tests, then each tests/*.test.ts under `knit -A`.
+# Runs every test: Rust unit tests, the API types against the examples, then
+# each tests/*.test.ts under `knit -A`.
 # Closes with "N passed, N failed" over the JS tests; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 cargo test --release --workspace || exit 1
+bash scripts/typecheck.sh || exit 1
 cargo build --release -p knit || exit 1
 knit="$CARGO_TARGET_DIR/release/knit"
 

@@ -63,9 +63,11 @@ pub const fn lane_bytes(abort_slots: u32) -> usize {
   ABORT_BITMAP_OFFSET + (abort_slots as usize).div_ceil(64) * 8
 }
 
-/// Response status: the task returned, the task threw.
+/// Response status: the task returned, the task threw, or (no payload) "I,
+/// another lane's worker, took this call from its ring" (work stealing).
 pub const STATUS_OK: u32 = 0;
 pub const STATUS_THREW: u32 = 1;
+pub const STATUS_MOVED: u32 = 2;
 
 pub const WORKER_RUNNING: u32 = 0;
 pub const WORKER_PARKED: u32 = 1;
@@ -112,6 +114,7 @@ pub struct JsLayout {
   abort_bitmap: usize,
   status_ok: u32,
   status_threw: u32,
+  status_moved: u32,
   worker_running: u32,
   worker_parked: u32,
   lane_starting: u32,
@@ -148,6 +151,7 @@ impl JsLayout {
       abort_bitmap: ABORT_BITMAP_OFFSET / 4,
       status_ok: STATUS_OK,
       status_threw: STATUS_THREW,
+      status_moved: STATUS_MOVED,
       worker_running: WORKER_RUNNING,
       worker_parked: WORKER_PARKED,
       lane_starting: LANE_STARTING,

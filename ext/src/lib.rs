@@ -72,6 +72,7 @@ deno_core::extension!(
     "01_codec.js",
     "02_mailbox.js",
     "03_host.js",
+    "03_host_lane.js",
     "04_worker.js",
     "05_options.js",
     "06_balance.js",

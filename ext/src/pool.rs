@@ -25,7 +25,7 @@ use crate::payload::PayloadLimits;
 use crate::payload::PayloadStore;
 use crate::wake::Doorbell;
 use crate::worker::spawn_lane;
-use crate::worker::worker_lane_opt;
+use crate::worker::worker_peer;
 use crate::worker::WorkerRuntimeFactory;
 
 pub const MAX_THREADS: u32 = 256;
@@ -134,7 +134,7 @@ impl Lane {
 }
 
 pub struct Pool {
-  pub lanes: Vec<Arc<Lane>>,
+  pub lanes: Arc<[Arc<Lane>]>,
   pub host_bell: Arc<Doorbell>,
   factory: Arc<dyn WorkerRuntimeFactory>,
   init: Arc<serde_json::Value>,
@@ -144,7 +144,12 @@ impl Pool {
   fn start_worker(&self, lane: &Arc<Lane>) -> std::io::Result<()> {
     *lane.isolate.lock().unwrap() = None;
     *lane.interrupted.lock().unwrap() = Arc::new(Notify::new());
-    let thread = spawn_lane(lane.clone(), self.factory.clone(), self.init.clone())?;
+    let thread = spawn_lane(
+      lane.clone(),
+      self.lanes.clone(),
+      self.factory.clone(),
+      self.init.clone(),
+    )?;
     *lane.thread.lock().unwrap() = Some(thread);
     Ok(())
   }
@@ -166,7 +171,7 @@ impl Pool {
   }
 
   fn close(&self) {
-    for lane in &self.lanes {
+    for lane in self.lanes.iter() {
       lane.close();
     }
     self.host_bell.ring();
@@ -180,12 +185,12 @@ impl Pool {
     while Instant::now() < deadline && self.lanes.iter().any(|lane| lane.is_running()) {
       std::thread::sleep(Duration::from_millis(1));
     }
-    for lane in &self.lanes {
+    for lane in self.lanes.iter() {
       if lane.is_running() {
         lane.interrupt();
       }
     }
-    for lane in &self.lanes {
+    for lane in self.lanes.iter() {
       lane.join();
     }
   }
@@ -223,11 +228,11 @@ pub fn host_pool(state: &OpState, pool: u32) -> Result<Arc<Pool>, KnittingError>
   host.pools.get(&pool).cloned().ok_or(KnittingError::UnknownPool(pool))
 }
 
-/// The lane an op acts on: inside a worker always its own lane, on the host
-/// the one named.
+/// The lane an op acts on: lane `lane` of the pool (inside a worker, of its
+/// own pool, whatever `pool` says).
 pub fn lane_of(state: &OpState, pool: u32, lane: u32) -> Result<Arc<Lane>, KnittingError> {
-  if let Some(own) = worker_lane_opt(state) {
-    return Ok(own);
+  if let Some(peer) = worker_peer(state, lane) {
+    return peer;
   }
   host_pool(state, pool)?
     .lanes
@@ -285,7 +290,7 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
       "createPool can only be called in the main thread",
     ))?;
   let host_bell = Arc::new(Doorbell::default());
-  let lanes: Vec<_> = (0..spec.threads)
+  let lanes: Arc<[_]> = (0..spec.threads)
     .map(|i| Arc::new(Lane::new(i, host_bell.clone(), &spec)))
     .collect();
   let init = Arc::new(serde_json::json!({ "tasks": spec.tasks, "worker": spec.worker }));
@@ -295,7 +300,7 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
     factory: host.factory.clone(),
     init,
   });
-  for lane in &pool.lanes {
+  for lane in pool.lanes.iter() {
     pool.start_worker(lane)?;
   }
   let id = host.next_id;

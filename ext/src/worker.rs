@@ -63,11 +63,25 @@ impl WorkerRuntimeFactory for DenoWorkerFactory {
 /// The worker side's op state.
 pub struct KnittingWorker {
   pub lane: Arc<Lane>,
+  /// Every lane of the pool (this one included), for work stealing.
+  pub peers: Arc<[Arc<Lane>]>,
   pub init: Arc<serde_json::Value>,
 }
 
 pub fn worker_lane_opt(state: &OpState) -> Option<Arc<Lane>> {
   state.try_borrow::<KnittingWorker>().map(|w| w.lane.clone())
+}
+
+/// Inside a worker: lane `index` of its pool.
+pub fn worker_peer(state: &OpState, index: u32) -> Option<Result<Arc<Lane>, KnittingError>> {
+  let worker = state.try_borrow::<KnittingWorker>()?;
+  Some(
+    worker
+      .peers
+      .get(index as usize)
+      .cloned()
+      .ok_or(KnittingError::UnknownLane { pool: 0, lane: index }),
+  )
 }
 
 pub fn worker_lane(state: &OpState) -> Result<Arc<Lane>, KnittingError> {
@@ -76,13 +90,14 @@ pub fn worker_lane(state: &OpState) -> Result<Arc<Lane>, KnittingError> {
 
 pub fn spawn_lane(
   lane: Arc<Lane>,
+  peers: Arc<[Arc<Lane>]>,
   factory: Arc<dyn WorkerRuntimeFactory>,
   init: Arc<serde_json::Value>,
 ) -> std::io::Result<JoinHandle<()>> {
   std::thread::Builder::new()
     .name(format!("knit-worker-{}", lane.index))
     .spawn(move || {
-      let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, factory, init)));
+      let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, peers, factory, init)));
       let failure = match outcome {
         Ok(Ok(())) => None,
         Ok(Err(error)) => Some(error.to_string()),
@@ -107,6 +122,7 @@ pub fn spawn_lane(
 
 fn run_lane(
   lane: &Arc<Lane>,
+  peers: Arc<[Arc<Lane>]>,
   factory: Arc<dyn WorkerRuntimeFactory>,
   init: Arc<serde_json::Value>,
 ) -> Result<(), BoxError> {
@@ -115,6 +131,7 @@ fn run_lane(
     let main_module = ModuleSpecifier::parse(WORKER_URL)?;
     let knitting = crate::deno_knitting::init(crate::KnittingRole::Worker(KnittingWorker {
       lane: lane.clone(),
+      peers,
       init,
     }));
     let mut worker = factory.create(WorkerRuntimeArgs {

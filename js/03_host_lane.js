@@ -1,0 +1,121 @@
+// One lane as the host sees it (the request ring it produces into, the
+// response ring it drains, its backlog and abort slots), and one call's state.
+import { op_knitting_lane_buffer, op_knitting_wake_worker } from "ext:core/ops";
+import { encode } from "ext:deno_knitting/01_codec.js";
+import { L, LaneView, requestSlot, writeHeader } from "ext:deno_knitting/02_mailbox.js";
+
+export const LIVE = 1;
+export const SETTLED = 2;
+
+export class Call {
+  constructor(id, fn, task) {
+    this.id = id;
+    this.fn = fn;
+    this.task = task;
+    this.state = LIVE;
+    this.lane = null;
+    this.sent = false;
+    /** Ring position of the request once sent. */
+    this.seq = 0;
+    this.arg = undefined;
+    this.signal = -1;
+    /** The lane whose abort bitmap holds `signal` (the call may be stolen by another). */
+    this.signalLane = null;
+    this.abortRequested = false;
+    this.timer = null;
+    this.hardTimer = null;
+    this.resolve = null;
+    this.reject = null;
+  }
+}
+
+export class HostLane {
+  constructor(pool, index, abortSlots) {
+    this.pool = pool;
+    this.index = index;
+    this.view = new LaneView(op_knitting_lane_buffer(pool, index));
+    this.resync();
+    /** Calls in flight or queued here (including settled ones awaiting their reply). */
+    this.inflight = 0;
+    /** Calls waiting for a ring slot or payload budget, in order; encoded when they go. */
+    this.backlog = [];
+    /** Set when the lane is dead for good (its worker keeps failing to start). */
+    this.failure = null;
+    this.respawning = false;
+    /** Set while the host waits for the worker it interrupted to die. */
+    this.watched = false;
+    /** Calls whose timeouts wait for this lane's worker to be ready (start-up does not count). */
+    this.untimed = [];
+    this.signals = [];
+    for (let s = abortSlots - 1; s >= 0; s--) this.signals.push(s);
+  }
+
+  /** Take the ring counters from memory (at start and after a new worker took the lane). */
+  resync() {
+    const i32 = this.view.i32;
+    this.reqTail = Atomics.load(i32, L.reqTail);
+    this.reqHeadSeen = Atomics.load(i32, L.reqHead);
+    this.resHead = Atomics.load(i32, L.resHead);
+  }
+
+  freeSlots() {
+    let free = L.slots - ((this.reqTail - this.reqHeadSeen) | 0);
+    if (free === 0) {
+      this.reqHeadSeen = Atomics.load(this.view.i32, L.reqHead);
+      free = L.slots - ((this.reqTail - this.reqHeadSeen) | 0);
+    }
+    return free;
+  }
+
+  /** Encode one call into the next request slot; false when the payload budget says wait. Throws if unsendable. */
+  write(call) {
+    const at = requestSlot(this.reqTail);
+    if (!encode(call.arg, this.view, at, this.pool, this.index)) return false;
+    writeHeader(this.view, at, call.id, call.fn | ((call.signal + 1) << 16));
+    // The argument stays with the call until the reply: if the worker dies
+    // before claiming the request, it is sent again to the next worker.
+    call.seq = this.reqTail;
+    this.reqTail = (this.reqTail + 1) | 0;
+    call.sent = true;
+    return true;
+  }
+
+  publish() {
+    Atomics.store(this.view.i32, L.reqTail, this.reqTail);
+    this.wakeWorker();
+  }
+
+  wakeWorker() {
+    const i32 = this.view.i32;
+    if (
+      Atomics.load(i32, L.workerState) === L.workerParked &&
+      Atomics.compareExchange(i32, L.workerState, L.workerParked, L.workerRunning) === L.workerParked
+    ) {
+      op_knitting_wake_worker(this.pool, this.index);
+    }
+  }
+
+  setAbortBit(signal) {
+    Atomics.or(this.view.i32, L.abortBitmap + (signal >> 5), 1 << (signal & 31));
+  }
+
+  clearAbortBit(signal) {
+    Atomics.and(this.view.i32, L.abortBitmap + (signal >> 5), ~(1 << (signal & 31)));
+  }
+
+  isRunning(call) {
+    return Atomics.load(this.view.i32, L.running) === ((call.id + 1) | 0);
+  }
+
+  hasResponses() {
+    return Atomics.load(this.view.i32, L.resTail) !== this.resHead;
+  }
+
+  isDead() {
+    return Atomics.load(this.view.i32, L.laneState) === L.laneDead;
+  }
+
+  isReady() {
+    return !this.respawning && !this.watched && Atomics.load(this.view.i32, L.laneState) === L.laneReady;
+  }
+}
