@@ -42,7 +42,7 @@ test("shutdown(delayMs) lets calls finish within the delay", async () => {
 });
 
 test("using disposes the pool at the end of the block", async () => {
-  let escaped: { call: { slow(ms: number): Promise<number> } };
+  let escaped: { call: { slow(ms: number): Promise<number> }; shutdown(): Promise<void> };
   {
     using pool = createPool({ threads: 1 })({ slow });
     assertEquals(await pool.call.slow(1), 1);
@@ -50,6 +50,24 @@ test("using disposes the pool at the end of the block", async () => {
   }
   const error = await rejection(escaped.call.slow(1));
   assert(error instanceof PoolClosedError, String(error));
+  await escaped.shutdown(); // the disposal's shutdown, until its threads are gone
+});
+
+function workerThreads() {
+  const names = [];
+  for (const entry of Deno.readDirSync("/proc/self/task")) {
+    names.push(Deno.readTextFileSync(`/proc/self/task/${entry.name}/comm`).trim());
+  }
+  return names.filter((name) => name.startsWith("knit-worker"));
+}
+
+test("no worker thread outlives its pool: after shutdown resolves, its threads are gone", async () => {
+  const before = workerThreads().length;
+  const pool = createPool({ threads: 3 })({ slow });
+  await Promise.all([pool.call.slow(1), pool.call.slow(1), pool.call.slow(1)]);
+  assertEquals(workerThreads().length, before + 3);
+  await pool.shutdown();
+  assertEquals(workerThreads().length, before);
 });
 
 test("knit exits when the main module is done, even with a pool left open", async () => {

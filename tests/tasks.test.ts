@@ -1,7 +1,7 @@
 // Ways to define tasks (spec §1.3-1.5, §1.10): task(), importTask() (lazy,
 // href relative to the calling module), bare exported functions, and the
 // single-task shorthand.
-import { createPool, importTask, isMain, task } from "knitting";
+import { createPool, importTask, isMain, setModuleUrl, task } from "knitting";
 import { assert, assertEquals, rejection, run, test } from "./_harness.ts";
 
 export const shout = importTask({ href: "./fixtures/library.ts" });
@@ -57,6 +57,18 @@ test("extra call arguments are ignored; no argument means undefined", async () =
   const f = pool.call.square as unknown as (...args: unknown[]) => Promise<number>;
   assertEquals(await f(4, 5, 6), 16);
   assertEquals(await f(), NaN);
+});
+
+test("setModuleUrl names the module of the tasks defined after it (for bundles without stack URLs)", () => {
+  const url = new URL("./bundle-entry.js", import.meta.url).href;
+  setModuleUrl(url);
+  try {
+    const named = task({ f: () => 1 });
+    assertEquals(named.importedFrom, url);
+  } finally {
+    setModuleUrl(null);
+  }
+  assertEquals(task({ f: () => 2 }).importedFrom, import.meta.url);
 });
 
 test("more than 65,535 tasks is a RangeError", () => {
