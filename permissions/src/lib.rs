@@ -1,4 +1,38 @@
-//! `knitting_permissions`: Knitting permission policies (`strict`, `unsafe`,
-//! `custom`, policy files) resolved to a `deno_permissions` container per
-//! worker. Its policy model lands with the permissions issue; until then,
-//! pool workers run with the `knit` process's own permission flags.
+//! `knitting_permissions`: what task code may touch. A pool's permission
+//! policy (`"strict"` by default, `"unsafe"`, `"custom"`, or an object; spec
+//! §5.1) is parsed ([`Policy`]), resolved against the working directory and
+//! the pool's task modules ([`resolve`], spec §5.2), narrowed to what the
+//! `knit` process itself may do ([`within_host`]), and turned into a
+//! `deno_permissions` container per worker ([`container`]), which Deno's own
+//! checks then enforce inside the worker, without prompts.
+
+mod container;
+mod explain;
+mod host;
+mod policy;
+mod resolve;
+
+pub use container::container;
+pub use container::to_options;
+pub use container::CanonicalPathParser;
+pub use explain::explain;
+pub use host::within_host;
+pub use host::HostGrants;
+pub use policy::Grant;
+pub use policy::Mode;
+pub use policy::Policy;
+pub use policy::PolicyObject;
+pub use resolve::canonical;
+pub use resolve::resolve;
+pub use resolve::Access;
+pub use resolve::Context;
+pub use resolve::Resolved;
+
+/// A policy that cannot be used, with the field at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+  #[error("{field}: {problem}")]
+  Field { field: String, problem: String },
+  #[error("line {line}, column {column}: {problem}")]
+  Syntax { line: usize, column: usize, problem: String },
+}

@@ -1,0 +1,202 @@
+//! A resolved policy as a `deno_permissions` container: the same engine
+//! `deno run` uses checks every file, network, env, run, ffi, sys and
+//! import access of task code, with no prompt. Paths asked for are
+//! canonicalised before the check, so a symlink inside an allowed directory
+//! is judged by where it leads.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use deno_permissions::*;
+use sys_traits::impls::RealSys;
+
+use crate::resolve::canonical;
+use crate::resolve::Access;
+use crate::resolve::Resolved;
+
+fn strings_of_paths(access: &Access<PathBuf>) -> Option<Vec<String>> {
+  match access {
+    Access::Nothing => None,
+    Access::All => Some(vec![]),
+    Access::Only(list) if list.is_empty() => None,
+    Access::Only(list) => Some(list.iter().map(|p| p.to_string_lossy().into_owned()).collect()),
+  }
+}
+
+fn strings(access: &Access<String>) -> Option<Vec<String>> {
+  match access {
+    Access::Nothing => None,
+    Access::All => Some(vec![]),
+    Access::Only(list) if list.is_empty() => None,
+    Access::Only(list) => Some(list.clone()),
+  }
+}
+
+fn deny_paths(list: &[PathBuf]) -> Option<Vec<String>> {
+  (!list.is_empty()).then(|| list.iter().map(|p| p.to_string_lossy().into_owned()).collect())
+}
+
+fn deny(list: &[String]) -> Option<Vec<String>> {
+  (!list.is_empty()).then(|| list.to_vec())
+}
+
+/// The policy in `deno_permissions` terms (`None` = not granted, `Some([])`
+/// = all, a list = those), never prompting.
+pub fn to_options(policy: &Resolved) -> PermissionsOptions {
+  PermissionsOptions {
+    allow_read: strings_of_paths(&policy.read),
+    deny_read: deny_paths(&policy.deny_read),
+    allow_write: strings_of_paths(&policy.write),
+    deny_write: deny_paths(&policy.deny_write),
+    allow_net: strings(&policy.net),
+    deny_net: deny(&policy.deny_net),
+    allow_env: strings(&policy.env),
+    deny_env: deny(&policy.deny_env),
+    allow_run: strings(&policy.run),
+    deny_run: deny(&policy.deny_run),
+    allow_ffi: strings_of_paths(&policy.ffi),
+    deny_ffi: deny_paths(&policy.deny_ffi),
+    allow_sys: strings(&policy.sys),
+    deny_sys: deny(&policy.deny_sys),
+    allow_import: strings(&policy.import),
+    deny_import: None,
+    ignore_env: None,
+    ignore_read: None,
+    prompt: false,
+  }
+}
+
+/// Deno's descriptor parser, except that a path asked for is resolved
+/// through its symlinks first (the error still names the path as written).
+#[derive(Debug)]
+pub struct CanonicalPathParser {
+  inner: RuntimePermissionDescriptorParser<RealSys>,
+}
+
+impl Default for CanonicalPathParser {
+  fn default() -> Self {
+    Self {
+      inner: RuntimePermissionDescriptorParser::new(RealSys),
+    }
+  }
+}
+
+impl PermissionDescriptorParser for CanonicalPathParser {
+  fn parse_read_descriptor(&self, text: &str) -> Result<ReadDescriptor, PathResolveError> {
+    self.inner.parse_read_descriptor(text)
+  }
+  fn parse_write_descriptor(&self, text: &str) -> Result<WriteDescriptor, PathResolveError> {
+    self.inner.parse_write_descriptor(text)
+  }
+  fn parse_net_descriptor(&self, text: &str) -> Result<NetDescriptor, NetDescriptorParseError> {
+    self.inner.parse_net_descriptor(text)
+  }
+  fn parse_import_descriptor(&self, text: &str) -> Result<ImportDescriptor, NetDescriptorParseError> {
+    self.inner.parse_import_descriptor(text)
+  }
+  fn parse_env_descriptor(&self, text: &str) -> Result<EnvDescriptor, EnvDescriptorParseError> {
+    self.inner.parse_env_descriptor(text)
+  }
+  fn parse_sys_descriptor(&self, text: &str) -> Result<SysDescriptor, SysDescriptorParseError> {
+    self.inner.parse_sys_descriptor(text)
+  }
+  fn parse_allow_run_descriptor(&self, text: &str) -> Result<AllowRunDescriptorParseResult, RunDescriptorParseError> {
+    self.inner.parse_allow_run_descriptor(text)
+  }
+  fn parse_deny_run_descriptor(&self, text: &str) -> Result<DenyRunDescriptor, PathResolveError> {
+    self.inner.parse_deny_run_descriptor(text)
+  }
+  fn parse_ffi_descriptor(&self, text: &str) -> Result<FfiDescriptor, PathResolveError> {
+    self.inner.parse_ffi_descriptor(text)
+  }
+  fn parse_path_query<'a>(&self, path: Cow<'a, Path>) -> Result<PathQueryDescriptor<'a>, PathResolveError> {
+    let absolute = match path.is_absolute() {
+      true => path.to_path_buf(),
+      false => std::env::current_dir().map_err(PathResolveError::CwdResolve)?.join(&path),
+    };
+    let resolved = canonical(&absolute);
+    if resolved == absolute {
+      return self.inner.parse_path_query(path);
+    }
+    let requested = path.to_string_lossy().into_owned();
+    Ok(PathQueryDescriptor::new_known_absolute(Cow::Owned(resolved)).with_requested(requested))
+  }
+  fn parse_special_file_descriptor<'a>(
+    &self,
+    path: PathQueryDescriptor<'a>,
+  ) -> Result<SpecialFilePathQueryDescriptor<'a>, PathResolveError> {
+    self.inner.parse_special_file_descriptor(path)
+  }
+  fn parse_net_query(&self, text: &str) -> Result<NetDescriptor, NetDescriptorParseError> {
+    self.inner.parse_net_query(text)
+  }
+  fn parse_run_query<'a>(&self, requested: &'a str) -> Result<RunQueryDescriptor<'a>, RunDescriptorParseError> {
+    self.inner.parse_run_query(requested)
+  }
+}
+
+/// A fresh permissions container for one worker.
+pub fn container(policy: &Resolved) -> Result<PermissionsContainer, PermissionsFromOptionsError> {
+  let parser = Arc::new(CanonicalPathParser::default());
+  let permissions = Permissions::from_options(parser.as_ref(), &to_options(policy))?;
+  Ok(PermissionsContainer::new(parser, permissions))
+}
+
+#[cfg(test)]
+mod tests {
+  use std::path::PathBuf;
+
+  use super::*;
+  use crate::policy::Policy;
+  use crate::resolve::resolve;
+  use crate::resolve::Context;
+
+  fn project() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("knitting-container-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    canonical(&dir)
+  }
+
+  fn strict_container(cwd: &Path) -> PermissionsContainer {
+    let context = Context {
+      cwd: cwd.to_path_buf(),
+      home: Some(PathBuf::from("/home/someone")),
+      task_modules: vec![],
+    };
+    container(&resolve(&Policy::default(), &context)).unwrap()
+  }
+
+  fn can_read(container: &PermissionsContainer, path: &Path) -> bool {
+    container
+      .check_open(Cow::Borrowed(path), OpenAccessKind::Read, Some("test"))
+      .is_ok()
+  }
+
+  #[test]
+  fn strict_reads_the_project_but_not_secrets_or_the_system() {
+    let cwd = project();
+    std::fs::write(cwd.join("data.txt"), "ok").unwrap();
+    let container = strict_container(&cwd);
+    assert!(can_read(&container, &cwd.join("data.txt")));
+    assert!(!can_read(&container, &cwd.join(".env")));
+    assert!(!can_read(&container, Path::new("/etc/hostname")));
+    assert!(!can_read(&container, Path::new("/home/someone/.ssh/id_rsa")));
+    assert!(container.check_env("HOME").is_err());
+    assert!(container.check_run(&RunQueryDescriptor::Name("true".into()), "test").is_err());
+  }
+
+  #[test]
+  fn a_symlink_in_the_project_is_judged_by_its_target() {
+    let cwd = project();
+    std::os::unix::fs::symlink("/etc/hostname", cwd.join("innocent")).unwrap();
+    let container = strict_container(&cwd);
+    let error = container
+      .check_open(Cow::Owned(cwd.join("innocent")), OpenAccessKind::Read, Some("test"))
+      .unwrap_err()
+      .to_string();
+    assert!(error.contains("innocent"), "the error names the path as asked: {error}");
+  }
+}
