@@ -240,7 +240,13 @@ export function encodeReason(reason, view, at, pool, lane) {
 const errorClasses = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
 
 function reviveError(record) {
-  const Class = Object.hasOwn(errorClasses, record.name) ? errorClasses[record.name] : Error;
+  // Built-in classes, and Deno's (NotCapable, NotFound, …) where present.
+  const denoErrors = globalThis.Deno?.errors;
+  const Class = Object.hasOwn(errorClasses, record.name)
+    ? errorClasses[record.name]
+    : denoErrors && Object.hasOwn(denoErrors, record.name)
+    ? denoErrors[record.name]
+    : Error;
   const error = new Class(record.message);
   if (error.name !== record.name) {
     Object.defineProperty(error, "name", { value: record.name, writable: true, configurable: true });

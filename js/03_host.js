@@ -87,6 +87,8 @@ export class HostPool {
       abortSlots,
       maxPayloadBytes: options.payload.maxPayloadBytes,
       payloadMaxByteLength: options.payload.maxByteLength,
+      permission: options.permission,
+      modules: [...new Set(tasks.flatMap((t) => (t.href ? [t.url, t.href] : [t.url])))],
     });
     this.#lanes = [];
     for (let i = 0; i < options.threads; i++) this.#lanes.push(new HostLane(this.#id, i, abortSlots));

@@ -8,6 +8,7 @@ import {
   op_knitting_worker_ready,
   op_knitting_yield,
 } from "ext:core/ops";
+import { core } from "ext:core/mod.js";
 import { decode, encode, encodeReason, isExternal, Tag } from "ext:deno_knitting/01_codec.js";
 import { L, LaneView, requestSlot, responseSlot, SlotView, writeHeader } from "ext:deno_knitting/02_mailbox.js";
 import { debugLogger } from "ext:deno_knitting/05_options.js";
@@ -74,9 +75,39 @@ function abortToolkit(i32, signal) {
   };
 }
 
+const EXIT_GUARD = "KNT_ERROR_PROCESS_GUARD: Deno.exit is disabled in worker tasks (return or throw instead)";
+
+// Before any task module runs (spec §5.4): exiting the process from a task
+// throws instead, the lanes' ops are out of reach (this module holds its
+// own references), and with `console: false` task output goes nowhere.
+function guardWorker(consoleShown) {
+  try {
+    core.loadExtScript("ext:deno_os/30_os.js").setExitHandler(() => {
+      throw new Error(EXIT_GUARD);
+    });
+  } catch {
+    // A runtime without deno_os has no Deno.exit to guard.
+  }
+  for (const name of Object.keys(core.ops)) {
+    if (name.startsWith("op_knitting_")) delete core.ops[name];
+  }
+  if (!consoleShown && globalThis.console) {
+    const silent = () => {};
+    const quiet = Object.create(null);
+    for (const key of Object.getOwnPropertyNames(globalThis.console)) {
+      quiet[key] = typeof globalThis.console[key] === "function" ? silent : globalThis.console[key];
+    }
+    for (const key of ["log", "info", "warn", "error", "debug", "trace", "dir", "dirxml", "table", "group", "groupEnd"]) {
+      quiet[key] = silent;
+    }
+    Object.defineProperty(globalThis, "console", { value: quiet, writable: true, configurable: true });
+  }
+}
+
 export async function workerMain() {
-  const { tasks, worker: options, lane: laneIndex } = op_knitting_worker_init();
+  const { tasks, worker: options, lane: laneIndex, console: consoleShown } = op_knitting_worker_init();
   const log = debugLogger(options.debug ?? [], `w${laneIndex}`);
+  guardWorker(consoleShown !== false);
   const fns = await loadTasks(tasks, log);
   const abortAware = tasks.map((t) => t.abortSignal === true);
   const spinMicroseconds = options.spinMicroseconds ?? null;

@@ -1,7 +1,7 @@
 // createPool options and task options: validated and normalised once, with
 // a clear error for a bad value and a one-time warning for an unknown key
 // (the original silently ignores those). Also the debug logger.
-import { op_knitting_debug_env } from "ext:core/ops";
+import { op_knitting_debug_env, op_knitting_debug_print } from "ext:core/ops";
 
 const MiB = 1 << 20;
 export const DEFAULT_ABORT_CAPACITY = 258;
@@ -144,9 +144,6 @@ export function normalizePoolOptions(options = {}) {
       warnOnce(`createPool option host.${key} has no effect here: workers wake the host, which never polls or backs off`);
     }
   }
-  if (options.permission !== undefined) {
-    warnOnce("createPool option permission is not enforced yet: workers get the knit process's own permissions");
-  }
   const worker = isObject(options.worker) ? options.worker : {};
   checkKeys(worker, KNOWN.worker, "worker.");
   const timers = isObject(worker.timers) ? worker.timers : {};
@@ -191,6 +188,8 @@ export function normalizePoolOptions(options = {}) {
       resolveAfterFinishingAll: worker.resolveAfterFinishingAll === true,
     },
     debug: debugOption(options.debug),
+    // Checked and resolved in Rust (knitting_permissions); URLs become strings.
+    permission: options.permission === undefined ? null : JSON.parse(JSON.stringify(options.permission)),
   };
 }
 
@@ -215,6 +214,7 @@ export function debugLogger(namespaces, who) {
   return (namespace, message) => {
     if (!enabled.has(namespace)) return;
     const ms = (performance.now() - start).toFixed(1);
-    globalThis.console?.error(`[${who}·knit·+${ms}ms] ${namespace}: ${message}`);
+    // Straight to stderr: a worker's console may be silenced by its policy.
+    op_knitting_debug_print(`[${who}·knit·+${ms}ms] ${namespace}: ${message}`);
   };
 }

@@ -138,6 +138,7 @@ export function createPool(options = {}) {
           at: value.at,
           f: value.f,
           imported: value.imported === true,
+          href: value.imported === true ? value.href : undefined,
           timeout: normalizeTimeout(value.timeout),
           abortSignal: abortOption(value.abortSignal, `createPool task "${key}"`),
         };

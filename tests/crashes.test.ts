@@ -27,8 +27,11 @@ test("an uncaught error from a timer a task left behind: in-flight calls reject,
 });
 
 test("a crash on one worker leaves the other worker's calls alone", async () => {
-  const pool = createPool({ threads: 2 })({ leaveBomb, slowEcho, echo });
+  const pool = createPool({ threads: 2 })({ leaveBomb, slowEcho, echo, whoAmI });
   try {
+    // Both workers up first (a worker that is up takes calls queued for one
+    // still starting).
+    for (let i = 0; i < 200 && new Set(await Promise.all([pool.call.whoAmI(), pool.call.whoAmI()])).size < 2; i++);
     // Sequential calls go to worker 0; the bomb lands there.
     assertEquals(await pool.call.leaveBomb(150), "armed");
     const calls = Array.from({ length: 20 }, (_, i) => pool.call.slowEcho(i));

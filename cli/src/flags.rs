@@ -4,6 +4,7 @@ use clap::Args;
 use clap::Parser;
 use clap::Subcommand;
 use deno_runtime::deno_permissions::PermissionsOptions;
+use std::path::PathBuf;
 
 #[derive(Parser)]
 #[command(name = "knit", version = version(), about = "Run JavaScript and TypeScript with Knitting worker pools")]
@@ -39,12 +40,27 @@ use engine;
 pub enum Command {
   /// Run a JavaScript or TypeScript module
   Run(RunArgs),
+  /// Work with permission policies
+  #[command(subcommand)]
+  Policy(PolicyCommand),
+}
+
+#[derive(Subcommand)]
+pub enum PolicyCommand {
+  /// Print what a policy allows and denies here (strict when no file is given)
+  Explain {
+    /// A policy file (JSON); see docs/permissions.md
+    file: Option<PathBuf>,
+  },
 }
 
 #[derive(Args)]
 pub struct RunArgs {
   #[command(flatten)]
   pub permissions: PermissionFlags,
+  /// The permission policy (a JSON file) of pools that name none
+  #[arg(long = "policy", value_name = "FILE")]
+  pub policy: Option<PathBuf>,
   /// The module to run (.js, .mjs, .ts, .mts, .tsx, .jsx), then the script's
   /// own arguments (Deno.args): everything after the module is the script's.
   #[arg(value_name = "FILE [ARGS]", required = true, num_args = 1.., trailing_var_arg = true)]
@@ -123,6 +139,7 @@ mod tests {
     argv.extend_from_slice(args);
     match Cli::try_parse_from(argv).unwrap().command {
       Command::Run(run) => run,
+      Command::Policy(_) => unreachable!("parsed a run command"),
     }
   }
 
@@ -167,6 +184,23 @@ mod tests {
     ] {
       assert_eq!(granted, Some(vec![]));
     }
+  }
+
+  #[test]
+  fn policy_file_and_explain_parse() {
+    assert_eq!(
+      parse(&["--policy", "p.json", "main.ts"]).policy,
+      Some(PathBuf::from("p.json"))
+    );
+    let cli = Cli::try_parse_from(["knit", "policy", "explain", "p.json"]).unwrap();
+    assert!(
+      matches!(cli.command, Command::Policy(PolicyCommand::Explain { file: Some(f) }) if f == PathBuf::from("p.json"))
+    );
+    let cli = Cli::try_parse_from(["knit", "policy", "explain"]).unwrap();
+    assert!(matches!(
+      cli.command,
+      Command::Policy(PolicyCommand::Explain { file: None })
+    ));
   }
 
   #[test]

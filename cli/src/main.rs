@@ -7,14 +7,17 @@ use std::sync::Arc;
 use clap::Parser;
 use deno_core::ModuleSpecifier;
 use deno_knitting::DenoWorkerFactory;
+use deno_knitting::HostConfig;
 use deno_knitting::KnittingRole;
 use deno_knitting::RuntimeSpec;
 use deno_runtime::deno_permissions::Permissions;
 use deno_runtime::deno_permissions::PermissionsContainer;
 use deno_runtime::permissions::RuntimePermissionDescriptorParser;
+use knitting_permissions::Policy;
 
 use flags::Cli;
 use flags::Command;
+use flags::PolicyCommand;
 use flags::RunArgs;
 
 /// Bad input (usage, a missing module): like clap's own usage errors.
@@ -24,6 +27,7 @@ fn main() {
   let cli = Cli::parse();
   let code = match cli.command {
     Command::Run(args) => run(args),
+    Command::Policy(PolicyCommand::Explain { file }) => explain(file.as_deref()),
   };
   std::process::exit(code);
 }
@@ -31,6 +35,31 @@ fn main() {
 fn usage_error(message: impl std::fmt::Display) -> i32 {
   eprintln!("error: {message}");
   EXIT_USAGE
+}
+
+/// Read and check a policy file; the error names the file, the field and
+/// what was expected.
+fn load_policy(file: &std::path::Path) -> Result<Policy, String> {
+  let text = std::fs::read_to_string(file).map_err(|e| format!("policy file {}: {e}", file.display()))?;
+  Policy::from_json_text(&text).map_err(|e| format!("policy file {}: {e}", file.display()))
+}
+
+fn explain(file: Option<&std::path::Path>) -> i32 {
+  let (policy, source) = match file {
+    Some(file) => match load_policy(file) {
+      Ok(policy) => (policy, file.display().to_string()),
+      Err(message) => return usage_error(message),
+    },
+    None => (Policy::default(), "the default".to_string()),
+  };
+  let context = match knitting_permissions::Context::from_process(vec![]) {
+    Ok(context) => context,
+    Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
+  };
+  let resolved = knitting_permissions::resolve(&policy, &context);
+  print!("{}", knitting_permissions::explain(&resolved, &source));
+  println!("(a pool also reads its task modules; workers never get more than knit's own --allow-* flags)");
+  0
 }
 
 fn run(args: RunArgs) -> i32 {
@@ -51,7 +80,15 @@ fn run(args: RunArgs) -> i32 {
     Ok(permissions) => PermissionsContainer::new(parser, permissions),
     Err(e) => return usage_error(format!("invalid permission flag: {e}")),
   };
-  let factory = Arc::new(DenoWorkerFactory { permissions: options });
+  let default_policy = match args.policy.as_deref().map(load_policy).transpose() {
+    Ok(policy) => policy,
+    Err(message) => return usage_error(message),
+  };
+  let host = HostConfig {
+    factory: Arc::new(DenoWorkerFactory),
+    permissions: options,
+    default_policy,
+  };
   let tokio = tokio::runtime::Builder::new_current_thread()
     .enable_all()
     .build()
@@ -61,7 +98,8 @@ fn run(args: RunArgs) -> i32 {
       main_module: main_module.clone(),
       permissions,
       args: args.script_args(),
-      extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(factory))],
+      extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(host))],
+      trusted_modules: vec![],
     });
     worker.execute_main_module(&main_module).await?;
     worker.dispatch_load_event()?;

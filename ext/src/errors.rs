@@ -26,6 +26,9 @@ pub enum KnittingError {
   #[class(range)]
   #[error("{0}")]
   BadPoolOption(String),
+  #[class(type)]
+  #[error("createPool: invalid permission policy: {0}")]
+  BadPolicy(String),
   #[class(generic)]
   #[error("could not start a worker thread: {0}")]
   Spawn(#[from] std::io::Error),

@@ -15,8 +15,6 @@ mod runtime;
 mod wake;
 mod worker;
 
-use std::sync::Arc;
-
 pub use errors::KnittingError;
 pub use mailbox::Direction;
 pub use mailbox::Frame;
@@ -24,6 +22,7 @@ pub use mailbox::LaneMemory;
 pub use mailbox::Ring;
 pub use module_loader::KnitModuleLoader;
 pub use module_loader::API_SPECIFIERS;
+pub use pool::HostConfig;
 pub use runtime::create_main_worker;
 pub use runtime::create_web_worker_callback;
 pub use runtime::RuntimeSpec;
@@ -34,8 +33,8 @@ pub use worker::WorkerRuntimeFactory;
 
 /// Which side of the pools a runtime is.
 pub enum KnittingRole {
-  /// A runtime that may create pools; its workers are built by the factory.
-  Host(Arc<dyn WorkerRuntimeFactory>),
+  /// A runtime that may create pools.
+  Host(HostConfig),
   /// A pool worker (set up by the pool itself).
   Worker(worker::KnittingWorker),
 }
@@ -52,6 +51,7 @@ deno_core::extension!(
     pool::op_knitting_lane_respawn,
     pool::op_knitting_lane_interrupt,
     pool::op_knitting_debug_env,
+    pool::op_knitting_debug_print,
     wake::op_knitting_wake_worker,
     wake::op_knitting_host_park,
     wake::op_knitting_worker_park,
@@ -82,7 +82,7 @@ deno_core::extension!(
   options = { role: KnittingRole },
   state = |state, options| {
     match options.role {
-      KnittingRole::Host(factory) => state.put(pool::KnittingHost::new(factory)),
+      KnittingRole::Host(config) => state.put(pool::KnittingHost::new(config)),
       KnittingRole::Worker(worker) => state.put(worker),
     }
   },

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use deno_ast::MediaType;
@@ -22,6 +23,8 @@ use deno_core::ModuleSpecifier;
 use deno_core::ModuleType;
 use deno_core::ResolutionKind;
 use deno_error::JsErrorBox;
+use deno_runtime::deno_permissions::CheckSpecifierKind;
+use deno_runtime::deno_permissions::PermissionsContainer;
 
 /// Specifiers that all name the Knitting API module.
 pub const API_SPECIFIERS: &[&str] = &["knitting", "@vixeny/knitting", "jsr:@vixeny/knitting", "npm:knitting"];
@@ -45,17 +48,37 @@ const WORKER_SOURCE: &str = r#"await globalThis[Symbol.for("knitting.workerMain"
 #[derive(Default)]
 pub struct KnitModuleLoader {
   source_maps: RefCell<HashMap<String, Vec<u8>>>,
+  /// Dynamic imports are checked against these (static ones are not, as in
+  /// Deno); `None` checks nothing.
+  permissions: Option<PermissionsContainer>,
+  /// Modules the runtime itself imports dynamically (a pool's task modules).
+  trusted: HashSet<ModuleSpecifier>,
 }
 
 impl KnitModuleLoader {
-  pub fn new() -> Rc<Self> {
-    Rc::new(Self::default())
+  pub fn new(permissions: Option<PermissionsContainer>, trusted: Vec<ModuleSpecifier>) -> Rc<Self> {
+    Rc::new(Self {
+      source_maps: Default::default(),
+      permissions,
+      trusted: trusted.into_iter().collect(),
+    })
+  }
+
+  /// A dynamic `import()` needs read access (files) or import access
+  /// (remote hosts), like `deno run`; a denial is Deno's NotCapable error.
+  fn check_dynamic(&self, specifier: &ModuleSpecifier) -> Result<(), ModuleLoaderError> {
+    match &self.permissions {
+      Some(permissions) if !self.trusted.contains(specifier) => permissions
+        .check_specifier(specifier, CheckSpecifierKind::Dynamic)
+        .map_err(JsErrorBox::from_err),
+      _ => Ok(()),
+    }
   }
 
   fn load_file(&self, specifier: &ModuleSpecifier) -> Result<ModuleSource, ModuleLoaderError> {
     let path = specifier.to_file_path().map_err(|_| {
       JsErrorBox::generic(format!(
-        "Cannot load {specifier}: only file: and knit: modules are supported"
+        "Cannot load {specifier}: knit loads file: modules only (remote modules are not supported yet)"
       ))
     })?;
     let media_type = MediaType::from_path(&path);
@@ -146,12 +169,17 @@ impl ModuleLoader for KnitModuleLoader {
     &self,
     specifier: &str,
     referrer: &str,
-    _kind: ResolutionKind,
+    kind: ResolutionKind,
   ) -> Result<ModuleSpecifier, ModuleLoaderError> {
     if API_SPECIFIERS.contains(&specifier) || specifier == API_URL {
       return Ok(ModuleSpecifier::parse(API_URL).unwrap());
     }
-    resolve_import(specifier, referrer).map_err(JsErrorBox::from_err)
+    let resolved = resolve_import(specifier, referrer).map_err(JsErrorBox::from_err)?;
+    // Checked when resolving, so a denial reaches `import()` as NotCapable.
+    if kind == ResolutionKind::DynamicImport {
+      self.check_dynamic(&resolved)?;
+    }
+    Ok(resolved)
   }
 
   fn load(

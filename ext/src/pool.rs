@@ -14,8 +14,17 @@ use std::time::Instant;
 
 use deno_core::op2;
 use deno_core::v8;
+use deno_core::ModuleSpecifier;
 use deno_core::OpState;
+use deno_runtime::deno_permissions::PermissionsOptions;
+use knitting_permissions::resolve;
+use knitting_permissions::within_host;
+use knitting_permissions::Context;
+use knitting_permissions::HostGrants;
+use knitting_permissions::Policy;
+use knitting_permissions::Resolved;
 use serde::Deserialize;
+use std::sync::atomic::AtomicBool;
 use tokio::sync::Notify;
 
 use crate::errors::KnittingError;
@@ -27,6 +36,7 @@ use crate::wake::Doorbell;
 use crate::worker::spawn_lane;
 use crate::worker::worker_peer;
 use crate::worker::WorkerRuntimeFactory;
+use crate::worker::WorkerSetup;
 
 pub const MAX_THREADS: u32 = 256;
 /// How long shutdown lets a busy worker finish before interrupting it.
@@ -136,20 +146,14 @@ impl Lane {
 pub struct Pool {
   pub lanes: Arc<[Arc<Lane>]>,
   pub host_bell: Arc<Doorbell>,
-  factory: Arc<dyn WorkerRuntimeFactory>,
-  init: Arc<serde_json::Value>,
+  setup: Arc<WorkerSetup>,
 }
 
 impl Pool {
   fn start_worker(&self, lane: &Arc<Lane>) -> std::io::Result<()> {
     *lane.isolate.lock().unwrap() = None;
     *lane.interrupted.lock().unwrap() = Arc::new(Notify::new());
-    let thread = spawn_lane(
-      lane.clone(),
-      self.lanes.clone(),
-      self.factory.clone(),
-      self.init.clone(),
-    )?;
+    let thread = spawn_lane(lane.clone(), self.setup.clone())?;
     *lane.thread.lock().unwrap() = Some(thread);
     Ok(())
   }
@@ -204,17 +208,28 @@ impl Drop for Pool {
   }
 }
 
+/// How a host runtime makes pools.
+pub struct HostConfig {
+  /// Builds each worker's JS runtime.
+  pub factory: Arc<dyn WorkerRuntimeFactory>,
+  /// What the host process itself may do (knit's flags): workers never get
+  /// more than this, whatever their policy says.
+  pub permissions: PermissionsOptions,
+  /// The policy of pools that name none (`knit --policy`); strict if None.
+  pub default_policy: Option<Policy>,
+}
+
 /// The host side's op state: the pools this runtime created.
 pub struct KnittingHost {
-  factory: Arc<dyn WorkerRuntimeFactory>,
+  config: HostConfig,
   pools: HashMap<u32, Arc<Pool>>,
   next_id: u32,
 }
 
 impl KnittingHost {
-  pub fn new(factory: Arc<dyn WorkerRuntimeFactory>) -> Self {
+  pub fn new(config: HostConfig) -> Self {
     Self {
-      factory,
+      config,
       pools: HashMap::new(),
       next_id: 1,
     }
@@ -255,6 +270,12 @@ pub struct PoolSpec {
   pub max_payload_bytes: f64,
   /// Bytes in flight per lane and direction (`payload.payloadMaxByteLength`).
   pub payload_max_byte_length: f64,
+  /// The `permission` option as given (null: the host's default policy).
+  #[serde(default)]
+  pub permission: serde_json::Value,
+  /// URLs of the task modules and importTask modules.
+  #[serde(default)]
+  pub modules: Vec<String>,
 }
 
 impl PoolSpec {
@@ -289,16 +310,27 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
     .ok_or(KnittingError::PoolsUnavailable(
       "createPool can only be called in the main thread",
     ))?;
+  let task_modules: Vec<ModuleSpecifier> = spec
+    .modules
+    .iter()
+    .filter_map(|url| ModuleSpecifier::parse(url).ok())
+    .collect();
+  let policy = pool_policy(&host.config, &spec.permission, &task_modules)?;
   let host_bell = Arc::new(Doorbell::default());
   let lanes: Arc<[_]> = (0..spec.threads)
     .map(|i| Arc::new(Lane::new(i, host_bell.clone(), &spec)))
     .collect();
-  let init = Arc::new(serde_json::json!({ "tasks": spec.tasks, "worker": spec.worker }));
+  let init = Arc::new(serde_json::json!({ "tasks": spec.tasks, "worker": spec.worker, "console": policy.console }));
   let pool = Arc::new(Pool {
-    lanes,
+    lanes: lanes.clone(),
     host_bell,
-    factory: host.factory.clone(),
-    init,
+    setup: Arc::new(WorkerSetup {
+      peers: lanes,
+      factory: host.config.factory.clone(),
+      init,
+      policy: Arc::new(policy),
+      task_modules,
+    }),
   });
   for lane in pool.lanes.iter() {
     pool.start_worker(lane)?;
@@ -307,6 +339,36 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
   host.next_id += 1;
   host.pools.insert(id, pool);
   Ok(id)
+}
+
+/// The pool's policy, resolved here and narrowed to the host's grants. A
+/// policy that asks for more than the host has is told once on stderr.
+fn pool_policy(
+  config: &HostConfig,
+  permission: &serde_json::Value,
+  task_modules: &[ModuleSpecifier],
+) -> Result<Resolved, KnittingError> {
+  let explicit = !permission.is_null() || config.default_policy.is_some();
+  let policy = match permission {
+    serde_json::Value::Null => config.default_policy.clone().unwrap_or_default(),
+    value => Policy::from_json(value).map_err(|e| KnittingError::BadPolicy(e.to_string()))?,
+  };
+  let files = task_modules.iter().filter_map(|url| url.to_file_path().ok()).collect();
+  let context = Context::from_process(files)
+    .map_err(|e| KnittingError::BadPolicy(format!("cannot read the current directory: {e}")))?;
+  let (resolved, narrowed) = within_host(
+    resolve(&policy, &context),
+    &HostGrants::from_options(&config.permissions, &context),
+  );
+  static TOLD: AtomicBool = AtomicBool::new(false);
+  if explicit && !narrowed.is_empty() && !TOLD.swap(true, Ordering::SeqCst) {
+    eprintln!(
+      "Knitting: a pool's permission policy asks for more than knit was given ({}); its workers get only what \
+       both allow (grant more with knit's --allow-* flags)",
+      narrowed.join(", ")
+    );
+  }
+  Ok(resolved)
 }
 
 /// A lane's memory as a SharedArrayBuffer (the worker gets its own lane).
@@ -381,4 +443,10 @@ pub fn op_knitting_lane_interrupt(
 #[string]
 pub fn op_knitting_debug_env() -> String {
   std::env::var("KNITTING_DEBUG").unwrap_or_default()
+}
+
+/// A debug line to stderr (not through `console`, which a policy may silence).
+#[op2(fast)]
+pub fn op_knitting_debug_print(#[string] line: &str) {
+  eprintln!("{line}");
 }

@@ -41,6 +41,8 @@ pub struct RuntimeSpec {
   pub permissions: PermissionsContainer,
   pub args: Vec<String>,
   pub extensions: Vec<Extension>,
+  /// Modules the runtime imports dynamically for itself (not checked).
+  pub trusted_modules: Vec<ModuleSpecifier>,
 }
 
 /// A `MainWorker` with the knit module loader and Web Worker support.
@@ -51,7 +53,7 @@ pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
     deno_rt_native_addon_loader: None,
     feature_checker: Arc::new(FeatureChecker::default()),
     fs: Arc::new(RealFs),
-    module_loader: KnitModuleLoader::new(),
+    module_loader: KnitModuleLoader::new(Some(spec.permissions.clone()), spec.trusted_modules),
     node_services: None,
     npm_process_state_provider: None,
     permissions: spec.permissions,
@@ -85,7 +87,7 @@ pub fn create_web_worker_callback() -> Arc<CreateWebWorkerCb> {
       feature_checker: Arc::new(FeatureChecker::default()),
       fs: Arc::new(RealFs),
       main_inspector_session_tx: Default::default(),
-      module_loader: KnitModuleLoader::new() as Rc<_>,
+      module_loader: KnitModuleLoader::new(Some(args.permissions.clone()), vec![]) as Rc<_>,
       node_services: None,
       npm_process_state_provider: None,
       permissions: args.permissions,

@@ -10,10 +10,7 @@ use deno_core::op2;
 use deno_core::Extension;
 use deno_core::ModuleSpecifier;
 use deno_core::OpState;
-use deno_runtime::deno_permissions::Permissions;
 use deno_runtime::deno_permissions::PermissionsContainer;
-use deno_runtime::deno_permissions::PermissionsOptions;
-use deno_runtime::permissions::RuntimePermissionDescriptorParser;
 use deno_runtime::worker::MainWorker;
 
 use crate::errors::KnittingError;
@@ -39,23 +36,25 @@ pub struct WorkerRuntimeArgs {
   pub knitting: Extension,
   /// The worker's entry module (`knit:worker`).
   pub main_module: ModuleSpecifier,
+  /// What task code may touch: the pool's policy within the host's grants,
+  /// a fresh container for this worker. Give it to the runtime.
+  pub permissions: PermissionsContainer,
+  /// The pool's task modules, which the worker imports dynamically itself.
+  pub task_modules: Vec<ModuleSpecifier>,
 }
 
-/// The default factory: a deno_runtime `MainWorker` with the given
-/// permissions, so Web APIs and `Deno.*` work inside tasks.
-pub struct DenoWorkerFactory {
-  pub permissions: PermissionsOptions,
-}
+/// The default factory: a deno_runtime `MainWorker`, so Web APIs and the
+/// permission-checked `Deno.*` APIs work inside tasks.
+pub struct DenoWorkerFactory;
 
 impl WorkerRuntimeFactory for DenoWorkerFactory {
   fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError> {
-    let parser = Arc::new(RuntimePermissionDescriptorParser::new(sys_traits::impls::RealSys));
-    let permissions = Permissions::from_options(parser.as_ref(), &self.permissions)?;
     Ok(create_main_worker(RuntimeSpec {
       main_module: args.main_module,
-      permissions: PermissionsContainer::new(parser, permissions),
+      permissions: args.permissions,
       args: vec![],
       extensions: vec![args.knitting],
+      trusted_modules: args.task_modules,
     }))
   }
 }
@@ -88,16 +87,23 @@ pub fn worker_lane(state: &OpState) -> Result<Arc<Lane>, KnittingError> {
   worker_lane_opt(state).ok_or(KnittingError::NotAWorker)
 }
 
-pub fn spawn_lane(
-  lane: Arc<Lane>,
-  peers: Arc<[Arc<Lane>]>,
-  factory: Arc<dyn WorkerRuntimeFactory>,
-  init: Arc<serde_json::Value>,
-) -> std::io::Result<JoinHandle<()>> {
+/// What every worker of a pool starts from.
+pub struct WorkerSetup {
+  /// Every lane of the pool, for work stealing.
+  pub peers: Arc<[Arc<Lane>]>,
+  pub factory: Arc<dyn WorkerRuntimeFactory>,
+  /// The task table and tuning the worker loop reads.
+  pub init: Arc<serde_json::Value>,
+  /// The pool's resolved permission policy (within the host's grants).
+  pub policy: Arc<knitting_permissions::Resolved>,
+  pub task_modules: Vec<ModuleSpecifier>,
+}
+
+pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>) -> std::io::Result<JoinHandle<()>> {
   std::thread::Builder::new()
     .name(format!("knit-worker-{}", lane.index))
     .spawn(move || {
-      let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, peers, factory, init)));
+      let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, &setup)));
       let failure = match outcome {
         Ok(Ok(())) => None,
         Ok(Err(error)) => Some(error.to_string()),
@@ -120,23 +126,20 @@ pub fn spawn_lane(
     })
 }
 
-fn run_lane(
-  lane: &Arc<Lane>,
-  peers: Arc<[Arc<Lane>]>,
-  factory: Arc<dyn WorkerRuntimeFactory>,
-  init: Arc<serde_json::Value>,
-) -> Result<(), BoxError> {
+fn run_lane(lane: &Arc<Lane>, setup: &WorkerSetup) -> Result<(), BoxError> {
   let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
   tokio.block_on(async {
     let main_module = ModuleSpecifier::parse(WORKER_URL)?;
     let knitting = crate::deno_knitting::init(crate::KnittingRole::Worker(KnittingWorker {
       lane: lane.clone(),
-      peers,
-      init,
+      peers: setup.peers.clone(),
+      init: setup.init.clone(),
     }));
-    let mut worker = factory.create(WorkerRuntimeArgs {
+    let mut worker = setup.factory.create(WorkerRuntimeArgs {
       knitting,
       main_module: main_module.clone(),
+      permissions: knitting_permissions::container(&setup.policy)?,
+      task_modules: setup.task_modules.clone(),
     })?;
     lane.set_isolate(worker.js_runtime.v8_isolate().thread_safe_handle());
     let interrupted = lane.interruption();

@@ -114,7 +114,9 @@ impl PermissionDescriptorParser for CanonicalPathParser {
   fn parse_path_query<'a>(&self, path: Cow<'a, Path>) -> Result<PathQueryDescriptor<'a>, PathResolveError> {
     let absolute = match path.is_absolute() {
       true => path.to_path_buf(),
-      false => std::env::current_dir().map_err(PathResolveError::CwdResolve)?.join(&path),
+      false => std::env::current_dir()
+        .map_err(PathResolveError::CwdResolve)?
+        .join(&path),
     };
     let resolved = canonical(&absolute);
     if resolved == absolute {
@@ -185,7 +187,9 @@ mod tests {
     assert!(!can_read(&container, Path::new("/etc/hostname")));
     assert!(!can_read(&container, Path::new("/home/someone/.ssh/id_rsa")));
     assert!(container.check_env("HOME").is_err());
-    assert!(container.check_run(&RunQueryDescriptor::Name("true".into()), "test").is_err());
+    assert!(container
+      .check_run(&RunQueryDescriptor::Name("true".into()), "test")
+      .is_err());
   }
 
   #[test]

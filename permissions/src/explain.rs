@@ -13,7 +13,11 @@ fn allow<T: Display>(access: &Access<T>) -> String {
     Access::Nothing => "nothing".into(),
     Access::All => "everything".into(),
     Access::Only(list) if list.is_empty() => "nothing".into(),
-    Access::Only(list) => list.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n             "),
+    Access::Only(list) => list
+      .iter()
+      .map(ToString::to_string)
+      .collect::<Vec<_>>()
+      .join("\n             "),
   }
 }
 
@@ -21,7 +25,11 @@ fn deny<T: Display>(list: &[T]) -> String {
   if list.is_empty() {
     "-".into()
   } else {
-    list.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n             ")
+    list
+      .iter()
+      .map(ToString::to_string)
+      .collect::<Vec<_>>()
+      .join("\n             ")
   }
 }
 
@@ -55,7 +63,11 @@ pub fn explain(policy: &Resolved, source: &str) -> String {
     }
   };
   row("read", allow(&paths(&policy.read)), deny(&path_list(&policy.deny_read)));
-  row("write", allow(&paths(&policy.write)), deny(&path_list(&policy.deny_write)));
+  row(
+    "write",
+    allow(&paths(&policy.write)),
+    deny(&path_list(&policy.deny_write)),
+  );
   row("net", allow(&policy.net), deny(&policy.deny_net));
   row("env", allow(&policy.env), deny(&policy.deny_env));
   row("run", allow(&policy.run), deny(&policy.deny_run));

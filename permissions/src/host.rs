@@ -127,7 +127,10 @@ fn intersect_names(policy: &Access<String>, host: &Access<String>) -> Access<Str
     (Access::All, h) => h.clone(),
     (Access::Only(p), Access::Only(h)) => Access::Only(
       p.iter()
-        .filter(|name| h.iter().any(|g| g == *name || name.split(':').next() == Some(g.as_str())))
+        .filter(|name| {
+          h.iter()
+            .any(|g| g == *name || name.split(':').next() == Some(g.as_str()))
+        })
         .cloned()
         .collect(),
     ),
@@ -222,7 +225,10 @@ mod tests {
     );
     assert_eq!(got.read, Access::Only(vec![PathBuf::from("/project")]));
     assert!(got.net.is_nothing() && got.env.is_nothing() && got.run.is_nothing());
-    assert_eq!(narrowed, vec!["read", "write", "ffi", "net", "env", "run", "sys", "import"]);
+    assert_eq!(
+      narrowed,
+      vec!["read", "write", "ffi", "net", "env", "run", "sys", "import"]
+    );
   }
 
   #[test]
@@ -257,6 +263,9 @@ mod tests {
   fn host_names_without_a_port_cover_every_port() {
     let asked = Access::Only(vec!["example.com:443".to_string(), "other.org".to_string()]);
     let has = Access::Only(vec!["example.com".to_string()]);
-    assert_eq!(intersect_names(&asked, &has), Access::Only(vec!["example.com:443".to_string()]));
+    assert_eq!(
+      intersect_names(&asked, &has),
+      Access::Only(vec!["example.com:443".to_string()])
+    );
   }
 }

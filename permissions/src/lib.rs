@@ -34,5 +34,9 @@ pub enum PolicyError {
   #[error("{field}: {problem}")]
   Field { field: String, problem: String },
   #[error("line {line}, column {column}: {problem}")]
-  Syntax { line: usize, column: usize, problem: String },
+  Syntax {
+    line: usize,
+    column: usize,
+    problem: String,
+  },
 }

@@ -221,21 +221,30 @@ mod tests {
   fn names_and_the_off_alias() {
     assert_eq!(Policy::from_json(&json!(null)).unwrap().mode(), Mode::Strict);
     assert_eq!(Policy::from_json(&json!("off")).unwrap().mode(), Mode::Unsafe);
-    assert_eq!(Policy::from_json(&json!({ "mode": "off" })).unwrap().mode(), Mode::Unsafe);
+    assert_eq!(
+      Policy::from_json(&json!({ "mode": "off" })).unwrap().mode(),
+      Mode::Unsafe
+    );
     assert!(Policy::from_json(&json!("custom")).unwrap().named);
   }
 
   #[test]
   fn errors_name_the_field_and_what_was_expected() {
-    let error = Policy::from_json(&json!({ "read": ["./a", 5] })).unwrap_err().to_string();
+    let error = Policy::from_json(&json!({ "read": ["./a", 5] }))
+      .unwrap_err()
+      .to_string();
     assert!(error.starts_with("read[1]: "), "{error}");
     assert!(error.contains("expected a string"), "{error}");
     let error = Policy::from_json(&json!({ "reed": [] })).unwrap_err().to_string();
     assert!(error.contains("unknown field `reed`"), "{error}");
-    let error = Policy::from_json(&json!({ "env": { "allow": "HOME" } })).unwrap_err().to_string();
+    let error = Policy::from_json(&json!({ "env": { "allow": "HOME" } }))
+      .unwrap_err()
+      .to_string();
     assert!(error.starts_with("env.allow: "), "{error}");
     assert!(error.contains("true, false or an array of strings"), "{error}");
-    let error = Policy::from_json(&json!({ "mode": "lenient" })).unwrap_err().to_string();
+    let error = Policy::from_json(&json!({ "mode": "lenient" }))
+      .unwrap_err()
+      .to_string();
     assert!(error.starts_with("mode: unknown variant `lenient`"), "{error}");
     let error = Policy::from_json(&json!("loose")).unwrap_err().to_string();
     assert!(error.contains("unknown mode \"loose\""), "{error}");

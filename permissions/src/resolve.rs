@@ -69,7 +69,15 @@ impl Context {
 
 const PROJECT_SECRETS: [&str; 5] = [".env", ".git", ".npmrc", ".docker", ".secrets"];
 const HOME_SECRETS: [&str; 6] = [".ssh", ".gnupg", ".aws", ".azure", ".config/gcloud", ".kube"];
-const SYSTEM_DENY_READ: [&str; 7] = ["/proc", "/proc/self", "/proc/self/environ", "/proc/self/mem", "/sys", "/dev", "/etc"];
+const SYSTEM_DENY_READ: [&str; 7] = [
+  "/proc",
+  "/proc/self",
+  "/proc/self/environ",
+  "/proc/self/mem",
+  "/sys",
+  "/dev",
+  "/etc",
+];
 
 /// An absolute, normalised path with symlinks resolved as far as the path
 /// exists (the rest is appended as written). `/proc` and `/dev` keep their
@@ -302,11 +310,19 @@ mod tests {
       ])
     );
     assert_eq!(policy.write, Access::Only(vec![cwd.clone()]));
-    for denied in [cwd.join(".env"), cwd.join(".git"), PathBuf::from("/home/someone/.ssh"), PathBuf::from("/etc")] {
+    for denied in [
+      cwd.join(".env"),
+      cwd.join(".git"),
+      PathBuf::from("/home/someone/.ssh"),
+      PathBuf::from("/etc"),
+    ] {
       assert!(policy.deny_read.contains(&denied), "{denied:?} is denied");
     }
     assert!(policy.deny_write.contains(&cwd.join("node_modules")));
-    assert!(!policy.deny_write.contains(&PathBuf::from("/etc")), "upstream does not list /etc for writes");
+    assert!(
+      !policy.deny_write.contains(&PathBuf::from("/etc")),
+      "upstream does not list /etc for writes"
+    );
     for nothing in [&policy.net, &policy.env, &policy.run, &policy.sys, &policy.import] {
       assert!(nothing.is_nothing());
     }
@@ -357,7 +373,10 @@ mod tests {
     std::os::unix::fs::symlink(&target, cwd.join("link")).unwrap();
     assert_eq!(canonical(&cwd.join("link/file.txt")), target.join("file.txt"));
     assert_eq!(canonical(&cwd.join("link/../missing/x")), cwd.join("missing/x"));
-    assert_eq!(canonical(Path::new("/proc/self/environ")), PathBuf::from("/proc/self/environ"));
+    assert_eq!(
+      canonical(Path::new("/proc/self/environ")),
+      PathBuf::from("/proc/self/environ")
+    );
     let policy = resolve_json(json!({ "read": ["./link"] }), &cwd);
     assert_eq!(policy.read, Access::Only(vec![target]));
   }
