@@ -122,8 +122,43 @@ export interface PoolOptions {
   };
   /** Debug lines on stderr, by namespace (also KNITTING_DEBUG=ns1,ns2 or *). */
   debug?: boolean | { host?: boolean; imports?: boolean; lifecycle?: boolean; signals?: boolean; globals?: boolean };
-  permission?: "strict" | "unsafe" | "custom" | "off" | Record<string, unknown>;
+  /** What task code may touch; see docs/permissions.md. Default "strict". */
+  permission?: PermissionPolicy;
 }
+
+type Grant = boolean | Array<string | URL>;
+
+/** A permission policy: a mode, or capabilities one by one (docs/permissions.md). */
+export type PermissionPolicy =
+  | "strict"
+  | "unsafe"
+  | "custom"
+  | "off"
+  | {
+    mode?: "strict" | "unsafe" | "custom" | "off";
+    console?: boolean;
+    cwd?: string;
+    read?: Grant;
+    write?: Grant;
+    denyRead?: Array<string | URL>;
+    denyWrite?: Array<string | URL>;
+    net?: boolean | string[];
+    denyNet?: string[];
+    allowImport?: boolean | string[];
+    env?: { allow?: boolean | string[]; deny?: string[]; files?: string | string[] };
+    run?: boolean | string[];
+    denyRun?: string[];
+    ffi?: Grant;
+    denyFfi?: Array<string | URL>;
+    sys?:
+      | boolean
+      | Array<"hostname" | "osRelease" | "osUptime" | "loadavg" | "networkInterfaces" | "systemMemoryInfo" | "uid" | "gid">;
+    denySys?: string[];
+    workers?: boolean;
+    wasi?: boolean;
+    node?: { allowChildProcess?: boolean; allowWorker?: boolean; allowAddons?: boolean; allowFfi?: boolean; allowWasi?: boolean };
+    deno?: { allowRun?: boolean; lock?: boolean | string; frozen?: boolean };
+  };
 
 export function task<A, R>(definition: {
   f: (arg: A, toolkit: AbortToolkit) => R;

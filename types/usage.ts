@@ -22,7 +22,12 @@ export function plain(text: string) {
   return text.length;
 }
 
-const pool = createPool({ threads: 2, balancer: "firstIdle", worker: { hardTimeoutMs: 1000 } })({
+const pool = createPool({
+  threads: 2,
+  balancer: "firstIdle",
+  worker: { hardTimeoutMs: 1000 },
+  permission: { read: ["./data"], env: { allow: ["LANG"] }, sys: ["hostname"] },
+})({
   add,
   later,
   abortable,
@@ -43,7 +48,9 @@ if (isMain) {
   pool.call.add([1, 2]).reject();
   // @ts-expect-error: no such task
   pool.call.missing();
-  const single = add.createPool({ threads: 1 });
+  // @ts-expect-error: not a mode
+  createPool({ permission: "lenient" });
+  const single = add.createPool({ threads: 1, permission: "unsafe" });
   const three: number = await single.call([1, 2]);
   const envelope = new Envelope({ id: 1 }, new ArrayBuffer(4));
   const numbers = NumericArray.from([1, 2, 3]);

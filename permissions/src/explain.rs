@@ -17,7 +17,7 @@ fn allow<T: Display>(access: &Access<T>) -> String {
       .iter()
       .map(ToString::to_string)
       .collect::<Vec<_>>()
-      .join("\n             "),
+      .join("\n               "),
   }
 }
 
@@ -29,7 +29,7 @@ fn deny<T: Display>(list: &[T]) -> String {
       .iter()
       .map(ToString::to_string)
       .collect::<Vec<_>>()
-      .join("\n             ")
+      .join("\n               ")
   }
 }
 

@@ -100,6 +100,9 @@ pub struct DenoSwitches {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PolicyObject {
+  /// A JSON Schema reference for editors (docs/policy.schema.json).
+  #[serde(rename = "$schema")]
+  pub schema: Option<String>,
   pub mode: Option<Mode>,
   pub console: Option<bool>,
   pub cwd: Option<String>,
@@ -254,5 +257,28 @@ mod tests {
   fn syntax_errors_carry_the_position() {
     let error = Policy::from_json_text("{\n  \"read\": [,]\n}").unwrap_err().to_string();
     assert!(error.starts_with("line 2, column"), "{error}");
+  }
+}
+
+#[cfg(test)]
+mod schema_tests {
+  use super::*;
+
+  /// docs/policy.schema.json and this parser agree: every property the
+  /// schema lists parses with the schema's own example.
+  #[test]
+  fn every_schema_property_parses_with_its_example() {
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../../docs/policy.schema.json")).unwrap();
+    let properties = schema["$defs"]["policy"]["properties"].as_object().unwrap();
+    assert!(properties.len() >= 20);
+    for (name, property) in properties {
+      let example = property["examples"][0].clone();
+      assert!(!example.is_null(), "{name} has an example");
+      let mut object = serde_json::Map::new();
+      object.insert(name.clone(), example);
+      if let Err(error) = Policy::from_json(&serde_json::Value::Object(object)) {
+        panic!("schema property {name}: {error}");
+      }
+    }
   }
 }
