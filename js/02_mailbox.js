@@ -36,3 +36,31 @@ export function writeHeader(view, at, id, fnOrStatus) {
   view.u32[w] = id;
   view.u32[w + 1] = fnOrStatus;
 }
+
+/**
+ * How many times to re-check before parking, learned from the last waits
+ * (after crossbeam's Backoff and rayon's sleep): a spin that ended with work
+ * doubles the budget, a spin that ended in a park halves it. When the other
+ * side is descheduled (more busy threads than cores) spins keep failing and
+ * the budget shrinks to a few checks, so a spinning thread stops taking the
+ * core the other side needs; when replies come fast it grows back.
+ *
+ *   spin(budget) --work--> budget * 2 (<= max)
+ *        |
+ *        +--nothing--> park; budget / 2 (>= min)
+ */
+export class SpinBudget {
+  constructor(max, min = 16) {
+    this.max = max;
+    this.min = min;
+    this.budget = max;
+  }
+
+  succeeded() {
+    this.budget = Math.min(this.max, this.budget * 2);
+  }
+
+  parked() {
+    this.budget = Math.max(this.min, this.budget >> 1);
+  }
+}

@@ -14,11 +14,12 @@ import {
   op_knitting_lane_respawn,
   op_knitting_pool_create,
   op_knitting_pool_shutdown,
+  op_knitting_relax,
   op_knitting_yield,
 } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
 import { decode } from "ext:deno_knitting/01_codec.js";
-import { L, responseSlot } from "ext:deno_knitting/02_mailbox.js";
+import { L, responseSlot, SpinBudget } from "ext:deno_knitting/02_mailbox.js";
 import { Call, HostLane, LIVE, SETTLED } from "ext:deno_knitting/03_host_lane.js";
 import {
   AbortSignalPoolExhaustedError,
@@ -31,8 +32,10 @@ import { debugLogger } from "ext:deno_knitting/05_options.js";
 import { pickLane } from "ext:deno_knitting/06_balance.js";
 import { InlineLane } from "ext:deno_knitting/07_inline.js";
 
-/** Iterations the host re-checks the response rings before parking (tens of µs). */
+/** At most this many re-checks of the response rings before parking (tens of µs). */
 const HOST_SPIN = 2000;
+/** While spinning, offer the core to other threads every 32 re-checks (a mask). */
+const RELAX_EVERY = 31;
 /** Busy pump iterations between visits to the event loop, so timers and I/O still run under load. */
 const YIELD_EVERY = 64;
 const INDEX_BITS = 22;
@@ -70,6 +73,7 @@ export class HostPool {
   #shutdown = null;
   #drainWaiters = [];
   #cursor = { next: 0 };
+  #spin = new SpinBudget(HOST_SPIN);
   /** Workers take requests queued behind a busy peer (spec §3.8, our way). */
   #steal;
 
@@ -495,6 +499,7 @@ export class HostPool {
       let busy = 0;
       while (this.#wanted()) {
         if (this.#drainAll() > 0) {
+          if (spins > 0) this.#spin.succeeded();
           spins = 0;
           if (++busy === YIELD_EVERY) {
             busy = 0;
@@ -509,7 +514,11 @@ export class HostPool {
           await op_knitting_yield();
           continue;
         }
-        if (++spins < HOST_SPIN) continue;
+        if (++spins < this.#spin.budget) {
+          if ((spins & RELAX_EVERY) === 0) op_knitting_relax();
+          continue;
+        }
+        this.#spin.parked();
         this.#setHostParked(1);
         if (!this.#anythingDue()) await op_knitting_host_park(this.#id);
         this.#setHostParked(0);

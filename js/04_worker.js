@@ -2,6 +2,7 @@
 // serve: claim requests, run them, publish replies, spin briefly, park.
 import {
   op_knitting_lane_buffer,
+  op_knitting_relax,
   op_knitting_wake_host,
   op_knitting_worker_init,
   op_knitting_worker_park,
@@ -10,12 +11,22 @@ import {
 } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
 import { decode, encode, encodeReason, isExternal, Tag } from "ext:deno_knitting/01_codec.js";
-import { L, LaneView, requestSlot, responseSlot, SlotView, writeHeader } from "ext:deno_knitting/02_mailbox.js";
+import {
+  L,
+  LaneView,
+  requestSlot,
+  responseSlot,
+  SlotView,
+  SpinBudget,
+  writeHeader,
+} from "ext:deno_knitting/02_mailbox.js";
 import { debugLogger } from "ext:deno_knitting/05_options.js";
 
 export const TASK_BRAND = Symbol.for("task");
-/** Default spin before parking: a few tens of µs of re-checks. */
+/** At most this many re-checks before parking (a few tens of µs). */
 const DEFAULT_SPIN = 4000;
+/** While spinning, offer the core to other threads every 32 re-checks (a mask). */
+const RELAX_EVERY = 31;
 /** Batches run between event-loop visits while async tasks are pending. */
 const YIELD_EVERY = 16;
 /**
@@ -390,8 +401,12 @@ export async function workerMain() {
   // is set, else by a count of re-checks.
   let spins = 0;
   let spinUntil = 0;
+  const spin = new SpinBudget(DEFAULT_SPIN);
   const keepSpinning = () => {
-    if (spinMicroseconds === null) return ++spins < DEFAULT_SPIN;
+    if (spinMicroseconds === null) {
+      if ((++spins & RELAX_EVERY) === 0) op_knitting_relax();
+      return spins < spin.budget;
+    }
     if (spins++ === 0) spinUntil = performance.now() + spinMicroseconds / 1000;
     return (spins & 63) !== 0 || performance.now() < spinUntil;
   };
@@ -402,6 +417,7 @@ export async function workerMain() {
   for (;;) {
     if (claim() || (stealing && (spins & 15) === 0 && steal())) {
       publishReplies();
+      if (spins > 0) spin.succeeded();
       spins = 0;
       if (asyncPending > 0 && ++batches >= YIELD_EVERY) {
         batches = 0;
@@ -413,6 +429,7 @@ export async function workerMain() {
     if (Atomics.load(i32, L.laneState) === L.laneClosing) return;
     // Spinning would starve pending async tasks of the event loop: park at once.
     if (asyncPending === 0 && keepSpinning()) continue;
+    spin.parked();
     Atomics.store(i32, L.workerState, L.workerParked);
     const due = Atomics.load(i32, L.reqTail) !== Atomics.load(i32, L.reqHead) ||
       (replyBacklog.length > 0 && freeReplySlots() > 0 && !holdReplies) ||

@@ -57,6 +57,7 @@ deno_core::extension!(
     wake::op_knitting_worker_park,
     wake::op_knitting_wake_host,
     wake::op_knitting_yield,
+    wake::op_knitting_relax,
     payload::op_knitting_put_bytes,
     payload::op_knitting_put_text,
     payload::op_knitting_take_bytes,

@@ -83,3 +83,11 @@ pub fn op_knitting_wake_host(state: &mut OpState) -> Result<(), KnittingError> {
 /// Either side: let the event loop run timers and I/O once, then continue.
 #[op2(async(deferred), fast)]
 pub async fn op_knitting_yield() {}
+
+/// Either side, while spinning: give the core to another runnable thread if
+/// there is one. With more busy threads than cores, a spinner that never
+/// yields keeps the very thread it waits for off the CPU for a time slice.
+#[op2(fast)]
+pub fn op_knitting_relax() {
+  std::thread::yield_now();
+}
