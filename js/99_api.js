@@ -19,7 +19,11 @@ import {
 
 const MAX_TASKS = 0xffff;
 
-export const isMain = !op_knitting_is_worker();
+// Asked at run time, not when this module is evaluated: the module may be
+// evaluated once into a startup snapshot shared by hosts and workers.
+function isMainThread() {
+  return !op_knitting_is_worker();
+}
 
 let moduleUrlOverride = null;
 let nextTaskId = 0;
@@ -121,7 +125,7 @@ function inertPool() {
 export function createPool(options = {}) {
   const settings = normalizePoolOptions(options);
   return (tasks) => {
-    if (!isMain) return inertPool();
+    if (!isMainThread()) return inertPool();
     if (tasks === null || typeof tasks !== "object") {
       throw new TypeError("createPool(options)(tasks): tasks must be an object such as { hello }");
     }
@@ -173,7 +177,9 @@ export function createPool(options = {}) {
 const api = Object.freeze({
   createPool,
   task,
-  isMain,
+  get isMain() {
+    return isMainThread();
+  },
   importTask,
   setModuleUrl,
   Envelope,
@@ -186,12 +192,12 @@ const api = Object.freeze({
   AbortSignalPoolExhaustedError,
 });
 Object.defineProperty(globalThis, Symbol.for("knitting.api"), { value: api });
-if (!isMain) {
-  Object.defineProperty(globalThis, Symbol.for("knitting.workerMain"), {
-    configurable: true,
-    value: () => {
-      delete globalThis[Symbol.for("knitting.workerMain")];
-      return workerMain();
-    },
-  });
-}
+// The worker entry (knit:worker) runs this once; elsewhere it is refused.
+Object.defineProperty(globalThis, Symbol.for("knitting.workerMain"), {
+  configurable: true,
+  value: () => {
+    if (isMainThread()) throw new Error("knit:worker is the entry of pool workers only");
+    delete globalThis[Symbol.for("knitting.workerMain")];
+    return workerMain();
+  },
+});

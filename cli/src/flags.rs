@@ -43,6 +43,10 @@ pub enum Command {
   /// Work with permission policies
   #[command(subcommand)]
   Policy(PolicyCommand),
+  /// Write the runtime's startup snapshot into a directory (knit runs this
+  /// itself, once per build, in a child process)
+  #[command(name = "__snapshot", hide = true)]
+  Snapshot { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -139,7 +143,7 @@ mod tests {
     argv.extend_from_slice(args);
     match Cli::try_parse_from(argv).unwrap().command {
       Command::Run(run) => run,
-      Command::Policy(_) => unreachable!("parsed a run command"),
+      Command::Policy(_) | Command::Snapshot { .. } => unreachable!("parsed a run command"),
     }
   }
 

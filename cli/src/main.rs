@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use clap::Parser;
 use deno_core::ModuleSpecifier;
+use deno_knitting::snapshot;
+use deno_knitting::snapshot::RuntimeSnapshot;
 use deno_knitting::DenoWorkerFactory;
 use deno_knitting::HostConfig;
 use deno_knitting::KnittingRole;
@@ -14,6 +16,8 @@ use deno_runtime::deno_permissions::Permissions;
 use deno_runtime::deno_permissions::PermissionsContainer;
 use deno_runtime::permissions::RuntimePermissionDescriptorParser;
 use knitting_permissions::Policy;
+use std::path::PathBuf;
+use std::process::Stdio;
 
 use flags::Cli;
 use flags::Command;
@@ -28,6 +32,13 @@ fn main() {
   let code = match cli.command {
     Command::Run(args) => run(args),
     Command::Policy(PolicyCommand::Explain { file }) => explain(file.as_deref()),
+    Command::Snapshot { dir } => match deno_knitting::snapshot::create(&dir) {
+      Ok(()) => 0,
+      Err(error) => {
+        eprintln!("error: could not write the startup snapshot: {error}");
+        1
+      }
+    },
   };
   std::process::exit(code);
 }
@@ -35,6 +46,36 @@ fn main() {
 fn usage_error(message: impl std::fmt::Display) -> i32 {
   eprintln!("error: {message}");
   EXIT_USAGE
+}
+
+/// The runtime's startup snapshot, made on first use (in a child process,
+/// once per knit build) and cached. None when it cannot be had: knit then
+/// starts runtimes the slow way. `KNIT_NO_SNAPSHOT=1` turns it off.
+fn runtime_snapshot() -> Option<&'static RuntimeSnapshot> {
+  if std::env::var_os("KNIT_NO_SNAPSHOT").is_some() {
+    return None;
+  }
+  let exe = std::env::current_exe().ok()?;
+  let root = std::env::var_os("KNITTING_CACHE")
+    .map(PathBuf::from)
+    .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/knitting")))?;
+  let dir = snapshot::cache_dir(&exe, &root)?;
+  let loaded = snapshot::load(&dir).or_else(|| {
+    let made = std::process::Command::new(&exe)
+      .arg("__snapshot")
+      .arg(&dir)
+      .stdin(Stdio::null())
+      .stdout(Stdio::null())
+      .stderr(Stdio::null())
+      .status()
+      .ok()?;
+    if !made.success() {
+      return None;
+    }
+    snapshot::remove_others(&dir);
+    snapshot::load(&dir)
+  })?;
+  Some(Box::leak(Box::new(loaded)))
 }
 
 /// Read and check a policy file; the error names the file, the field and
@@ -84,8 +125,9 @@ fn run(args: RunArgs) -> i32 {
     Ok(policy) => policy,
     Err(message) => return usage_error(message),
   };
+  let snapshot = runtime_snapshot();
   let host = HostConfig {
-    factory: Arc::new(DenoWorkerFactory),
+    factory: Arc::new(DenoWorkerFactory { snapshot }),
     permissions: options,
     default_policy,
   };
@@ -100,6 +142,7 @@ fn run(args: RunArgs) -> i32 {
       args: args.script_args(),
       extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(host))],
       trusted_modules: vec![],
+      snapshot,
     });
     worker.execute_main_module(&main_module).await?;
     worker.dispatch_load_event()?;

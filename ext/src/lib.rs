@@ -12,6 +12,7 @@ mod module_loader;
 mod payload;
 mod pool;
 mod runtime;
+pub mod snapshot;
 mod wake;
 mod worker;
 

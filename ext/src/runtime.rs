@@ -23,6 +23,7 @@ use deno_runtime::BootstrapOptions;
 use deno_runtime::FeatureChecker;
 
 use crate::module_loader::KnitModuleLoader;
+use crate::snapshot::RuntimeSnapshot;
 
 type NpmChecker = deno_resolver::npm::DenoInNpmPackageChecker;
 type NpmResolver = deno_resolver::npm::NpmResolver<sys_traits::impls::RealSys>;
@@ -43,6 +44,9 @@ pub struct RuntimeSpec {
   pub extensions: Vec<Extension>,
   /// Modules the runtime imports dynamically for itself (not checked).
   pub trusted_modules: Vec<ModuleSpecifier>,
+  /// Start from this snapshot (made by [`crate::snapshot::create`] with the
+  /// same extensions) instead of running every extension's JS.
+  pub snapshot: Option<&'static RuntimeSnapshot>,
 }
 
 /// A `MainWorker` with the knit module loader and Web Worker support.
@@ -66,6 +70,9 @@ pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
   };
   let options = WorkerOptions {
     extensions: spec.extensions,
+    startup_snapshot: spec.snapshot.map(|s| s.blob),
+    residual_lazy_js_sources: spec.snapshot.map_or(&[], |s| s.residual_js),
+    residual_lazy_esm_sources: spec.snapshot.map_or(&[], |s| s.residual_esm),
     create_web_worker_cb: create_web_worker_callback(),
     bootstrap: BootstrapOptions {
       args: spec.args,

@@ -20,6 +20,7 @@ use crate::module_loader::WORKER_URL;
 use crate::pool::Lane;
 use crate::runtime::create_main_worker;
 use crate::runtime::RuntimeSpec;
+use crate::snapshot::RuntimeSnapshot;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -44,8 +45,12 @@ pub struct WorkerRuntimeArgs {
 }
 
 /// The default factory: a deno_runtime `MainWorker`, so Web APIs and the
-/// permission-checked `Deno.*` APIs work inside tasks.
-pub struct DenoWorkerFactory;
+/// permission-checked `Deno.*` APIs work inside tasks; from a startup
+/// snapshot when one is given (an order of magnitude faster to start).
+#[derive(Default)]
+pub struct DenoWorkerFactory {
+  pub snapshot: Option<&'static RuntimeSnapshot>,
+}
 
 impl WorkerRuntimeFactory for DenoWorkerFactory {
   fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError> {
@@ -55,6 +60,7 @@ impl WorkerRuntimeFactory for DenoWorkerFactory {
       args: vec![],
       extensions: vec![args.knitting],
       trusted_modules: args.task_modules,
+      snapshot: self.snapshot,
     }))
   }
 }
