@@ -60,7 +60,11 @@ fn runtime_snapshot() -> Option<&'static RuntimeSnapshot> {
     .map(PathBuf::from)
     .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/knitting")))?;
   let dir = snapshot::cache_dir(&exe, &root)?;
+  let failed_before = dir.join("failed");
   let loaded = snapshot::load(&dir).or_else(|| {
+    if failed_before.exists() {
+      return None; // this build cannot make one; do not pay for trying again
+    }
     let made = std::process::Command::new(&exe)
       .arg("__snapshot")
       .arg(&dir)
@@ -70,6 +74,7 @@ fn runtime_snapshot() -> Option<&'static RuntimeSnapshot> {
       .status()
       .ok()?;
     if !made.success() {
+      let _ = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&failed_before, b""));
       return None;
     }
     snapshot::remove_others(&dir);

@@ -121,3 +121,59 @@ pub fn remove_others(dir: &Path) {
     }
   }
 }
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("knitting-snapshot-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+  }
+
+  #[test]
+  fn each_build_of_the_executable_gets_its_own_directory() {
+    let root = temp("dirs");
+    let exe = root.join("knit");
+    std::fs::write(&exe, b"one build").unwrap();
+    let first = cache_dir(&exe, &root).unwrap();
+    assert_eq!(cache_dir(&exe, &root).unwrap(), first, "stable for one build");
+    std::fs::write(&exe, b"another, longer build").unwrap();
+    assert_ne!(
+      cache_dir(&exe, &root).unwrap(),
+      first,
+      "a rebuilt binary never reads an old snapshot"
+    );
+  }
+
+  #[test]
+  fn a_missing_or_partial_snapshot_is_not_loaded() {
+    let dir = temp("partial");
+    assert!(load(&dir).is_none());
+    std::fs::write(dir.join(BLOB), b"blob").unwrap();
+    assert!(load(&dir).is_none(), "no residual sources yet");
+    std::fs::write(
+      dir.join(RESIDUAL),
+      br#"[{"specifier":"ext:x/a.js","esm":false,"source":"1"}]"#,
+    )
+    .unwrap();
+    let loaded = load(&dir).unwrap();
+    assert_eq!(loaded.blob, b"blob");
+    assert_eq!(loaded.residual_js, &[("ext:x/a.js", "1")]);
+    assert!(loaded.residual_esm.is_empty());
+  }
+
+  #[test]
+  fn other_builds_snapshots_are_removed() {
+    let root = temp("others");
+    for name in ["snapshot-old", "snapshot-current", "target"] {
+      std::fs::create_dir_all(root.join(name)).unwrap();
+    }
+    remove_others(&root.join("snapshot-current"));
+    assert!(!root.join("snapshot-old").exists());
+    assert!(root.join("snapshot-current").exists());
+    assert!(root.join("target").exists(), "only snapshots are touched");
+  }
+}
