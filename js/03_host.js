@@ -91,6 +91,7 @@ export class HostPool {
       abortSlots,
       maxPayloadBytes: options.payload.maxPayloadBytes,
       payloadMaxByteLength: options.payload.maxByteLength,
+      payloadMode: options.payload.mode,
       permission: options.permission,
       modules: [...new Set(tasks.flatMap((t) => (t.href ? [t.url, t.href] : [t.url])))],
     });

@@ -144,6 +144,25 @@ test("a small payload budget holds calls back instead of failing them", async ()
   }
 });
 
+test('payload.mode "fixed": bytes beyond payloadMaxByteLength fail the call instead of waiting', async () => {
+  const fixed = createPool({ threads: 1, payload: { mode: "fixed", payloadMaxByteLength: 1 << 20 } })({ echo });
+  try {
+    const blocks = Array.from({ length: 64 }, (_, i) => new Uint8Array(100_000).fill(i));
+    const settled = await Promise.allSettled(blocks.map((block) => fixed.call.echo(block)));
+    const failed = settled.filter((s) => s.status === "rejected") as PromiseRejectedResult[];
+    assert(failed.length > 0, "some did not fit");
+    for (const { reason } of failed) {
+      assert(reason instanceof RangeError && /payload buffer capacity exceeded \(payload.mode "fixed"\)/.test(reason.message), String(reason));
+    }
+    settled.forEach((s, i) => {
+      if (s.status === "fulfilled") assertEquals(s.value, blocks[i]);
+    });
+    assertEquals(await fixed.call.echo(blocks[3]), blocks[3]);
+  } finally {
+    await fixed.shutdown();
+  }
+});
+
 test("a null-prototype object arrives as a plain object with the same entries", async () => {
   assertEquals(await pool.call.echo(Object.assign(Object.create(null), { x: 1 })), { x: 1 });
 });

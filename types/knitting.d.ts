@@ -94,8 +94,9 @@ export interface PoolOptions {
   /** The host as one more lane, used once `dispatchThreshold` calls are in flight. */
   inliner?: { position?: "first" | "last"; batchSize?: number; dispatchThreshold?: number };
   payload?: {
-    /** Accepted for compatibility; payload memory is allocated per value either way. */
+    /** When payloadMaxByteLength is full: "growable" (default) waits, "fixed" fails the call. */
     mode?: "growable" | "fixed";
+    /** Accepted for compatibility; payload memory is allocated per value. */
     payloadInitialBytes?: number;
     /** Bytes in flight per worker and direction (default 64 MiB); more waits, it never fails. */
     payloadMaxByteLength?: number;

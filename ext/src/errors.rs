@@ -24,6 +24,11 @@ pub enum KnittingError {
   #[error("payload of {size} bytes exceeds payload.maxPayloadBytes ({limit} bytes)")]
   PayloadTooLarge { size: usize, limit: usize },
   #[class(range)]
+  #[error(
+    "payload buffer capacity exceeded (payload.mode \"fixed\"): {size} bytes do not fit beside {live} in flight (payload.payloadMaxByteLength {limit})"
+  )]
+  PayloadBufferFull { size: usize, live: usize, limit: usize },
+  #[class(range)]
   #[error("{0}")]
   BadPoolOption(String),
   #[class(type)]

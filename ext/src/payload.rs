@@ -5,8 +5,10 @@
 //! Each lane owns its store, so a dead lane's buffers die with it. Two
 //! limits hold (spec §1.8 `payload`): one value may not exceed
 //! `max_payload_bytes` (the call fails with a RangeError), and the bytes
-//! in flight may not exceed `budget_bytes` (the producer holds the value back
-//! until the consumer has taken some: back-pressure, never a failure).
+//! in flight may not exceed `budget_bytes`: in growable mode (the default)
+//! the producer holds the value back until the consumer has taken some
+//! (back-pressure, never a failure); in fixed mode the call fails at once,
+//! as the original's fixed arena does.
 
 use std::sync::Mutex;
 
@@ -16,6 +18,8 @@ use crate::errors::KnittingError;
 pub struct PayloadLimits {
   pub max_payload_bytes: usize,
   pub budget_bytes: usize,
+  /// `payload.mode: "fixed"`: a full budget is an error, not a wait.
+  pub fixed: bool,
 }
 
 impl Default for PayloadLimits {
@@ -23,6 +27,7 @@ impl Default for PayloadLimits {
     Self {
       max_payload_bytes: 8 << 20,
       budget_bytes: 64 << 20,
+      fixed: false,
     }
   }
 }
@@ -81,6 +86,13 @@ impl PayloadStore {
     self.check_size(size)?;
     let mut slab = self.buffers.lock().unwrap();
     if slab.live_bytes > 0 && slab.live_bytes + size > self.limits.budget_bytes {
+      if self.limits.fixed {
+        return Err(KnittingError::PayloadBufferFull {
+          size,
+          live: slab.live_bytes,
+          limit: self.limits.budget_bytes,
+        });
+      }
       return Ok(None);
     }
     slab.live_bytes += size;
@@ -146,6 +158,7 @@ mod tests {
     let store = PayloadStore::new(PayloadLimits {
       max_payload_bytes: 4,
       budget_bytes: 64,
+      fixed: false,
     });
     let error = store.put(Payload::Text("hello".into())).err().expect("5 bytes > 4");
     assert_eq!(
@@ -160,6 +173,7 @@ mod tests {
     let store = PayloadStore::new(PayloadLimits {
       max_payload_bytes: 8,
       budget_bytes: 10,
+      fixed: false,
     });
     let a = store.put(Payload::Bytes(vec![0; 8])).unwrap().unwrap();
     assert!(
@@ -169,6 +183,21 @@ mod tests {
     assert!(store.put(Payload::Bytes(vec![0; 2])).unwrap().is_some(), "8 + 2 fits");
     store.take(a).unwrap();
     assert!(store.put(Payload::Bytes(vec![0; 8])).unwrap().is_some(), "room again");
+  }
+
+  #[test]
+  fn in_fixed_mode_a_full_budget_is_an_error() {
+    let store = PayloadStore::new(PayloadLimits {
+      max_payload_bytes: 8,
+      budget_bytes: 10,
+      fixed: true,
+    });
+    store.put(Payload::Bytes(vec![0; 8])).unwrap().unwrap();
+    let error = store.put(Payload::Bytes(vec![0; 8])).unwrap_err().to_string();
+    assert_eq!(
+      error,
+      "payload buffer capacity exceeded (payload.mode \"fixed\"): 8 bytes do not fit beside 8 in flight (payload.payloadMaxByteLength 10)"
+    );
   }
 }
 

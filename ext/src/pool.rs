@@ -270,6 +270,9 @@ pub struct PoolSpec {
   pub max_payload_bytes: f64,
   /// Bytes in flight per lane and direction (`payload.payloadMaxByteLength`).
   pub payload_max_byte_length: f64,
+  /// `payload.mode`: "growable" waits for room, "fixed" fails.
+  #[serde(default)]
+  pub payload_mode: String,
   /// The `permission` option as given (null: the host's default policy).
   #[serde(default)]
   pub permission: serde_json::Value,
@@ -283,6 +286,7 @@ impl PoolSpec {
     PayloadLimits {
       max_payload_bytes: self.max_payload_bytes as usize,
       budget_bytes: self.payload_max_byte_length as usize,
+      fixed: self.payload_mode == "fixed",
     }
   }
 }
