@@ -74,4 +74,27 @@ test("many crashes in a row: the pool keeps replacing workers", async () => {
   }
 });
 
+function workerThreads() {
+  let count = 0;
+  for (const entry of Deno.readDirSync("/proc/self/task")) {
+    if (Deno.readTextFileSync(`/proc/self/task/${entry.name}/comm`).startsWith("knit-worker")) count++;
+  }
+  return count;
+}
+
+test("shutdown while a crashed worker is being replaced leaves no thread behind", async () => {
+  const before = workerThreads();
+  for (const wait of [0, 5, 50]) {
+    const pool = createPool({ threads: 1 })({ leaveBomb, echo });
+    assertEquals(await pool.call.leaveBomb(1), "armed");
+    await sleep(30);
+    // Finds the dead worker, so a replacement starts; may reject as closed.
+    const late = pool.call.echo("late").catch(() => "closed");
+    await sleep(wait);
+    await pool.shutdown();
+    await late;
+  }
+  assertEquals(workerThreads(), before);
+});
+
 if (isMain) await run();

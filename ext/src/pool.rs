@@ -147,6 +147,9 @@ pub struct Pool {
   pub lanes: Arc<[Arc<Lane>]>,
   pub host_bell: Arc<Doorbell>,
   setup: Arc<WorkerSetup>,
+  /// Set once by shutdown; no worker is started after it (held while one
+  /// is, so a replacement racing a shutdown is closed with the rest).
+  closed: Mutex<bool>,
 }
 
 impl Pool {
@@ -167,6 +170,10 @@ impl Pool {
       return Ok(false);
     }
     lane.join();
+    let closed = self.closed.lock().unwrap();
+    if *closed {
+      return Ok(false);
+    }
     lane.payloads.clear();
     *lane.failure.lock().unwrap() = None;
     lane.memory.reset_for_new_worker();
@@ -175,6 +182,7 @@ impl Pool {
   }
 
   fn close(&self) {
+    *self.closed.lock().unwrap() = true;
     for lane in self.lanes.iter() {
       lane.close();
     }
@@ -335,6 +343,7 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
       policy: Arc::new(policy),
       task_modules,
     }),
+    closed: Mutex::new(false),
   });
   for lane in pool.lanes.iter() {
     pool.start_worker(lane)?;
