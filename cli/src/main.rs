@@ -16,6 +16,7 @@ use deno_runtime::deno_permissions::Permissions;
 use deno_runtime::deno_permissions::PermissionsContainer;
 use deno_runtime::permissions::RuntimePermissionDescriptorParser;
 use knitting_permissions::Policy;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::Stdio;
 
@@ -64,6 +65,9 @@ fn runtime_snapshot() -> Option<&'static RuntimeSnapshot> {
   let loaded = snapshot::load(&dir).or_else(|| {
     if failed_before.exists() {
       return None; // this build cannot make one; do not pay for trying again
+    }
+    if std::io::stderr().is_terminal() {
+      eprintln!("knit: making the startup snapshot of this build (once, about 10 s)");
     }
     let made = std::process::Command::new(&exe)
       .arg("__snapshot")
