@@ -116,15 +116,15 @@ function guardWorker(consoleShown) {
 }
 
 export async function workerMain() {
-  const { tasks, worker: options, lane: laneIndex, console: consoleShown } = op_knitting_worker_init();
-  const log = debugLogger(options.debug ?? [], `w${laneIndex}`);
+  const { tasks, worker: options, lane: laneIndex, console: consoleShown, token } = op_knitting_worker_init();
+  const log = debugLogger(options.debug ?? [], `w${laneIndex}`, token);
   guardWorker(consoleShown !== false);
   const fns = await loadTasks(tasks, log);
   const abortAware = tasks.map((t) => t.abortSignal === true);
   const spinMicroseconds = options.spinMicroseconds ?? null;
   const parkMs = options.parkMs ?? Infinity;
   const holdReplies = options.resolveAfterFinishingAll === true;
-  const view = new LaneView(op_knitting_lane_buffer(0, laneIndex));
+  const view = new LaneView(op_knitting_lane_buffer(token, laneIndex));
   const { i32, u32 } = view;
   view.head = view.tail = Atomics.load(i32, L.reqHead);
   // Work stealing: an idle worker takes requests queued behind a busy (or
@@ -135,7 +135,7 @@ export async function workerMain() {
   if (stealing) {
     for (let k = 1; k < options.threads; k++) {
       const index = (laneIndex + k) % options.threads;
-      const peerView = new LaneView(op_knitting_lane_buffer(0, index));
+      const peerView = new LaneView(op_knitting_lane_buffer(token, index));
       peerView.head = peerView.tail = Atomics.load(peerView.i32, L.reqHead);
       peers.push({ index, view: peerView, running: 0, since: 0 });
     }
@@ -151,7 +151,7 @@ export async function workerMain() {
 
   const wakeHost = () => {
     if (Atomics.load(i32, L.hostParked) === 1 && Atomics.compareExchange(i32, L.hostParked, 1, 0) === 1) {
-      op_knitting_wake_host();
+      op_knitting_wake_host(token);
     }
   };
 
@@ -170,13 +170,13 @@ export async function workerMain() {
     const at = responseSlot(resTail);
     let written;
     try {
-      written = ok ? encode(value, view, at, 0, laneIndex, "result") : encodeReason(value, view, at, 0, laneIndex);
+      written = ok ? encode(value, view, at, token, laneIndex, "result") : encodeReason(value, view, at, token, laneIndex);
     } catch (error) {
       ok = false;
       try {
-        written = encodeReason(error, view, at, 0, laneIndex);
+        written = encodeReason(error, view, at, token, laneIndex);
       } catch {
-        written = encodeReason("Knitting: the result could not be sent", view, at, 0, laneIndex);
+        written = encodeReason("Knitting: the result could not be sent", view, at, token, laneIndex);
       }
     }
     if (!written) return false;
@@ -254,7 +254,7 @@ export async function workerMain() {
       let arg;
       let ok = true;
       try {
-        arg = decode(view, at, 0, laneIndex);
+        arg = decode(view, at, token, laneIndex);
       } catch (error) {
         arg = error;
         ok = false;
@@ -302,7 +302,7 @@ export async function workerMain() {
         for (let k = 0; k < 6; k++) scratch.u32[k] = lane.u32[w + k];
       } else {
         try {
-          takenArg = decode(lane, at, 0, laneNumber);
+          takenArg = decode(lane, at, token, laneNumber);
         } catch (error) {
           takenArg = error;
           takenOk = false;
@@ -317,7 +317,7 @@ export async function workerMain() {
       lane.head = (head + 1) | 0;
       if (external) {
         try {
-          takenArg = decode(scratch, 0, 0, laneNumber);
+          takenArg = decode(scratch, 0, token, laneNumber);
         } catch (error) {
           takenArg = error;
           takenOk = false;
@@ -391,7 +391,7 @@ export async function workerMain() {
       resPublished = resTail;
       Atomics.store(i32, L.resTail, resTail);
       runTaken(pi32);
-      if (Atomics.load(pi32, L.reqBacklog) === 1) op_knitting_wake_host();
+      if (Atomics.load(pi32, L.reqBacklog) === 1) op_knitting_wake_host(token);
       return true;
     }
     return false;
@@ -411,7 +411,7 @@ export async function workerMain() {
     return (spins & 63) !== 0 || performance.now() < spinUntil;
   };
 
-  op_knitting_worker_ready();
+  op_knitting_worker_ready(token);
   log?.("lifecycle", `ready ${performance.now().toFixed(1)} ms after the runtime started`);
   let batches = 0;
   for (;;) {
@@ -434,7 +434,7 @@ export async function workerMain() {
     const due = Atomics.load(i32, L.reqTail) !== Atomics.load(i32, L.reqHead) ||
       (replyBacklog.length > 0 && freeReplySlots() > 0 && !holdReplies) ||
       Atomics.load(i32, L.laneState) === L.laneClosing;
-    if (!due) await op_knitting_worker_park(stealing && peerHasQueuedWork() ? Math.min(parkMs, 1) : parkMs);
+    if (!due) await op_knitting_worker_park(token, stealing && peerHasQueuedWork() ? Math.min(parkMs, 1) : parkMs);
     Atomics.store(i32, L.workerState, L.workerRunning);
     spins = 0;
   }

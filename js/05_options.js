@@ -207,7 +207,7 @@ export function normalizeTimeout(timeout) {
 }
 
 /** A logger for the enabled debug namespaces: `[host·knit·+12.3ms] host: …` on stderr. */
-export function debugLogger(namespaces, who) {
+export function debugLogger(namespaces, who, token = 0) {
   if (namespaces.length === 0) return null;
   const enabled = new Set(namespaces);
   const start = performance.now();
@@ -215,6 +215,6 @@ export function debugLogger(namespaces, who) {
     if (!enabled.has(namespace)) return;
     const ms = (performance.now() - start).toFixed(1);
     // Straight to stderr: a worker's console may be silenced by its policy.
-    op_knitting_debug_print(`[${who}·knit·+${ms}ms] ${namespace}: ${message}`);
+    op_knitting_debug_print(token, `[${who}·knit·+${ms}ms] ${namespace}: ${message}`);
   };
 }

@@ -5,6 +5,7 @@
 import { createPool, isMain } from "knitting";
 import {
   envGet,
+  fetchAny,
   exitProcess,
   fetchText,
   importUrl,
@@ -17,7 +18,7 @@ import {
 } from "./fixtures/probes.ts";
 import { assert, assertEquals, rejection, run, test } from "./_harness.ts";
 
-const probes = { readText, readDir, writeText, envGet, fetchText, runTrue, exitProcess, importUrl, reachOps, ping };
+const probes = { readText, readDir, writeText, envGet, fetchText, fetchAny, runTrue, exitProcess, importUrl, reachOps, ping };
 const cwd = Deno.cwd();
 const home = Deno.env.get("HOME") ?? "/root";
 const scratch = `${cwd}/tests/.permissions-scratch`;
@@ -91,7 +92,9 @@ test("Deno.exit in a task rejects that call; the process and the worker go on", 
   assertEquals(await strict.call.ping(), "pong");
 });
 
-test("task code cannot reach the knitting ops (the mailboxes)", async () => {
+test("task code cannot use the knitting ops (the mailboxes), also after lazy modules load", async () => {
+  assertEquals(await strict.call.reachOps(), []);
+  await strict.call.fetchAny("http://127.0.0.1:9/");
   assertEquals(await strict.call.reachOps(), []);
 });
 

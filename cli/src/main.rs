@@ -135,6 +135,15 @@ fn run(args: RunArgs) -> i32 {
     Err(message) => return usage_error(message),
   };
   let snapshot = runtime_snapshot();
+  if let Some(snapshot) = snapshot {
+    // Worker runtimes made while the program loads, for its first pool:
+    // one per core (at most 4), or KNIT_PREWARM of them.
+    let count = std::env::var("KNIT_PREWARM")
+      .ok()
+      .and_then(|n| n.parse().ok())
+      .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get().min(4)));
+    deno_knitting::prewarm::arm(snapshot, count);
+  }
   let host = HostConfig {
     factory: Arc::new(DenoWorkerFactory { snapshot }),
     permissions: options,
@@ -152,6 +161,7 @@ fn run(args: RunArgs) -> i32 {
       extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(host))],
       trusted_modules: vec![],
       snapshot,
+      unconfigured: None,
     });
     worker.execute_main_module(&main_module).await?;
     worker.dispatch_load_event()?;

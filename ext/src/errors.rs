@@ -14,6 +14,9 @@ pub enum KnittingError {
   #[class(type)]
   #[error("This op is only available inside a Knitting worker")]
   NotAWorker,
+  #[class("NotCapable")]
+  #[error("Knitting's internal ops are not for task code")]
+  Refused,
   #[class(type)]
   #[error("Knitting pools cannot be created here: {0}")]
   PoolsUnavailable(&'static str),

@@ -11,6 +11,7 @@ mod mailbox;
 mod module_loader;
 mod payload;
 mod pool;
+pub mod prewarm;
 mod runtime;
 pub mod snapshot;
 mod wake;
@@ -36,8 +37,9 @@ pub use worker::WorkerRuntimeFactory;
 pub enum KnittingRole {
   /// A runtime that may create pools.
   Host(HostConfig),
-  /// A pool worker (set up by the pool itself).
-  Worker(worker::KnittingWorker),
+  /// A pool worker whose lane is given after its runtime exists (so a
+  /// runtime can be made ahead of time); set up by the pool itself.
+  PendingWorker,
 }
 
 deno_core::extension!(
@@ -85,7 +87,7 @@ deno_core::extension!(
   state = |state, options| {
     match options.role {
       KnittingRole::Host(config) => state.put(pool::KnittingHost::new(config)),
-      KnittingRole::Worker(worker) => state.put(worker),
+      KnittingRole::PendingWorker => {}
     }
   },
 );

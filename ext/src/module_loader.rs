@@ -172,6 +172,8 @@ impl ModuleLoader for KnitModuleLoader {
     kind: ResolutionKind,
   ) -> Result<ModuleSpecifier, ModuleLoaderError> {
     if API_SPECIFIERS.contains(&specifier) || specifier == API_URL {
+      // The program uses pools: start making worker runtimes now (if armed).
+      crate::prewarm::fire();
       return Ok(ModuleSpecifier::parse(API_URL).unwrap());
     }
     let resolved = resolve_import(specifier, referrer).map_err(JsErrorBox::from_err)?;

@@ -121,6 +121,7 @@ impl PayloadStore {
     Ok(payload)
   }
 
+  #[cfg(test)]
   pub fn live(&self) -> usize {
     let slab = self.buffers.lock().unwrap();
     slab.entries.len() - slab.free.len()

@@ -252,9 +252,10 @@ pub fn host_pool(state: &OpState, pool: u32) -> Result<Arc<Pool>, KnittingError>
 }
 
 /// The lane an op acts on: lane `lane` of the pool (inside a worker, of its
-/// own pool, whatever `pool` says).
+/// own pool, and only for the worker loop: `pool` must be its token).
 pub fn lane_of(state: &OpState, pool: u32, lane: u32) -> Result<Arc<Lane>, KnittingError> {
-  if let Some(peer) = worker_peer(state, lane) {
+  // In a worker `pool` is the worker loop's token.
+  if let Some(peer) = worker_peer(state, pool, lane) {
     return peer;
   }
   host_pool(state, pool)?
@@ -458,8 +459,15 @@ pub fn op_knitting_debug_env() -> String {
   std::env::var("KNITTING_DEBUG").unwrap_or_default()
 }
 
-/// A debug line to stderr (not through `console`, which a policy may silence).
+/// A debug line to stderr (not through `console`, which a policy may
+/// silence); in a worker only for the worker loop (its token).
 #[op2(fast)]
-pub fn op_knitting_debug_print(#[string] line: &str) {
+pub fn op_knitting_debug_print(state: &OpState, #[smi] token: u32, #[string] line: &str) -> Result<(), KnittingError> {
+  if let Some(worker) = state.try_borrow::<crate::worker::KnittingWorker>() {
+    if worker.token != token {
+      return Err(KnittingError::Refused);
+    }
+  }
   eprintln!("{line}");
+  Ok(())
 }

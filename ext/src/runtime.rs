@@ -17,6 +17,7 @@ use deno_runtime::web_worker::WebWorker;
 use deno_runtime::web_worker::WebWorkerOptions;
 use deno_runtime::web_worker::WebWorkerServiceOptions;
 use deno_runtime::worker::MainWorker;
+use deno_runtime::worker::UnconfiguredRuntime;
 use deno_runtime::worker::WorkerOptions;
 use deno_runtime::worker::WorkerServiceOptions;
 use deno_runtime::BootstrapOptions;
@@ -25,13 +26,13 @@ use deno_runtime::FeatureChecker;
 use crate::module_loader::KnitModuleLoader;
 use crate::snapshot::RuntimeSnapshot;
 
-type NpmChecker = deno_resolver::npm::DenoInNpmPackageChecker;
-type NpmResolver = deno_resolver::npm::NpmResolver<sys_traits::impls::RealSys>;
-type Sys = sys_traits::impls::RealSys;
+pub(crate) type NpmChecker = deno_resolver::npm::DenoInNpmPackageChecker;
+pub(crate) type NpmResolver = deno_resolver::npm::NpmResolver<sys_traits::impls::RealSys>;
+pub(crate) type Sys = sys_traits::impls::RealSys;
 
 /// One store for the whole process, so SharedArrayBuffers posted between
 /// any two isolates stay shared.
-fn shared_array_buffer_store() -> SharedArrayBufferStore {
+pub(crate) fn shared_array_buffer_store() -> SharedArrayBufferStore {
   static STORE: OnceLock<SharedArrayBufferStore> = OnceLock::new();
   STORE.get_or_init(Default::default).clone()
 }
@@ -47,6 +48,9 @@ pub struct RuntimeSpec {
   /// Start from this snapshot (made by [`crate::snapshot::create`] with the
   /// same extensions) instead of running every extension's JS.
   pub snapshot: Option<&'static RuntimeSnapshot>,
+  /// A runtime made ahead of time on this thread (its extensions are then
+  /// the ones it was made with).
+  pub unconfigured: Option<UnconfiguredRuntime>,
 }
 
 /// A `MainWorker` with the knit module loader and Web Worker support.
@@ -73,6 +77,7 @@ pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
     startup_snapshot: spec.snapshot.map(|s| s.blob),
     residual_lazy_js_sources: spec.snapshot.map_or(&[], |s| s.residual_js),
     residual_lazy_esm_sources: spec.snapshot.map_or(&[], |s| s.residual_esm),
+    unconfigured_runtime: spec.unconfigured,
     create_web_worker_cb: create_web_worker_callback(),
     bootstrap: BootstrapOptions {
       args: spec.args,

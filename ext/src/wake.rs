@@ -63,8 +63,12 @@ pub async fn op_knitting_host_park(state: Rc<RefCell<OpState>>, #[smi] pool: u32
 /// Worker: park until the host rings, or at most `timeout_ms`
 /// (`worker.timers.parkMs`; not finite = no limit).
 #[op2]
-pub async fn op_knitting_worker_park(state: Rc<RefCell<OpState>>, timeout_ms: f64) -> Result<(), KnittingError> {
-  let lane = worker_lane(&state.borrow())?;
+pub async fn op_knitting_worker_park(
+  state: Rc<RefCell<OpState>>,
+  #[smi] token: u32,
+  timeout_ms: f64,
+) -> Result<(), KnittingError> {
+  let lane = worker_lane(&state.borrow(), token)?;
   if timeout_ms.is_finite() && timeout_ms >= 0.0 {
     let _ = tokio::time::timeout(Duration::from_secs_f64(timeout_ms / 1000.0), lane.worker_bell.wait()).await;
   } else {
@@ -75,8 +79,8 @@ pub async fn op_knitting_worker_park(state: Rc<RefCell<OpState>>, timeout_ms: f6
 
 /// Worker: wake the host (the worker already won the HostParked 1->0 CAS).
 #[op2(fast)]
-pub fn op_knitting_wake_host(state: &mut OpState) -> Result<(), KnittingError> {
-  worker_lane(state)?.host_bell.ring();
+pub fn op_knitting_wake_host(state: &mut OpState, #[smi] token: u32) -> Result<(), KnittingError> {
+  worker_lane(state, token)?.host_bell.ring();
   Ok(())
 }
 

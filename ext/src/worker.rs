@@ -12,6 +12,7 @@ use deno_core::ModuleSpecifier;
 use deno_core::OpState;
 use deno_runtime::deno_permissions::PermissionsContainer;
 use deno_runtime::worker::MainWorker;
+use deno_runtime::worker::UnconfiguredRuntime;
 
 use crate::errors::KnittingError;
 use crate::layout::Word;
@@ -42,6 +43,10 @@ pub struct WorkerRuntimeArgs {
   pub permissions: PermissionsContainer,
   /// The pool's task modules, which the worker imports dynamically itself.
   pub task_modules: Vec<ModuleSpecifier>,
+  /// A runtime made ahead of time on this thread, with `knitting` already
+  /// in it: build the worker from it (a second runtime on one thread breaks
+  /// the engine).
+  pub unconfigured: Option<UnconfiguredRuntime>,
 }
 
 /// The default factory: a deno_runtime `MainWorker`, so Web APIs and the
@@ -61,25 +66,31 @@ impl WorkerRuntimeFactory for DenoWorkerFactory {
       extensions: vec![args.knitting],
       trusted_modules: args.task_modules,
       snapshot: self.snapshot,
+      unconfigured: args.unconfigured,
     }))
   }
 }
 
 /// The worker side's op state.
 pub struct KnittingWorker {
+  /// The worker loop's capability: an unguessable number handed out once
+  /// (by `op_knitting_worker_init`, before task code runs) that every op
+  /// touching the lanes requires, so task code cannot use those ops even
+  /// if it can reach them.
+  pub token: u32,
+  pub token_taken: bool,
   pub lane: Arc<Lane>,
   /// Every lane of the pool (this one included), for work stealing.
   pub peers: Arc<[Arc<Lane>]>,
   pub init: Arc<serde_json::Value>,
 }
 
-pub fn worker_lane_opt(state: &OpState) -> Option<Arc<Lane>> {
-  state.try_borrow::<KnittingWorker>().map(|w| w.lane.clone())
-}
-
-/// Inside a worker: lane `index` of its pool.
-pub fn worker_peer(state: &OpState, index: u32) -> Option<Result<Arc<Lane>, KnittingError>> {
+/// Inside a worker: lane `index` of its pool, for the holder of the token.
+pub fn worker_peer(state: &OpState, token: u32, index: u32) -> Option<Result<Arc<Lane>, KnittingError>> {
   let worker = state.try_borrow::<KnittingWorker>()?;
+  if worker.token != token {
+    return Some(Err(KnittingError::Refused));
+  }
   Some(
     worker
       .peers
@@ -89,8 +100,20 @@ pub fn worker_peer(state: &OpState, index: u32) -> Option<Result<Arc<Lane>, Knit
   )
 }
 
-pub fn worker_lane(state: &OpState) -> Result<Arc<Lane>, KnittingError> {
-  worker_lane_opt(state).ok_or(KnittingError::NotAWorker)
+/// The worker's own lane, for the holder of the token only.
+pub fn worker_lane(state: &OpState, token: u32) -> Result<Arc<Lane>, KnittingError> {
+  let worker = state.try_borrow::<KnittingWorker>().ok_or(KnittingError::NotAWorker)?;
+  if worker.token != token {
+    return Err(KnittingError::Refused);
+  }
+  Ok(worker.lane.clone())
+}
+
+/// A random token in the small-integer range ops pass cheaply.
+pub fn new_token() -> u32 {
+  use std::hash::BuildHasher;
+  let random = std::collections::hash_map::RandomState::new().hash_one(std::time::Instant::now());
+  ((random as u32) & 0x3fff_ffff) | 1
 }
 
 /// What every worker of a pool starts from.
@@ -105,48 +128,94 @@ pub struct WorkerSetup {
   pub task_modules: Vec<ModuleSpecifier>,
 }
 
+/// Start the lane's worker: on a pre-warmed thread when one waits, else on
+/// a new thread. Returns the thread, which lives as long as the worker.
 pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>) -> std::io::Result<JoinHandle<()>> {
+  if let Some(ready) = crate::prewarm::take() {
+    let name = format!("knit-worker-{}", lane.index);
+    // Now if the thread runs, and again from inside it (a thread that had
+    // not started yet names itself knit-prewarm when it does).
+    name_thread(&ready.thread, &name);
+    let job: crate::prewarm::Job = Box::new(move |warm| {
+      name_current_thread(&name);
+      lane_body(lane, setup, warm)
+    });
+    if ready.jobs.send(job).is_ok() {
+      return Ok(ready.thread);
+    }
+    return Err(std::io::Error::other("a pre-warmed worker thread ended"));
+  }
   std::thread::Builder::new()
     .name(format!("knit-worker-{}", lane.index))
-    .spawn(move || {
-      let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, &setup)));
-      let failure = match outcome {
-        Ok(Ok(())) => None,
-        Ok(Err(error)) => Some(error.to_string()),
-        Err(panic) => Some(format!(
-          "the worker thread panicked: {}",
-          panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or(panic.downcast_ref::<&str>().copied())
-            .unwrap_or("unknown cause")
-        )),
-      };
-      if lane.is_closing() {
-        lane.host_bell.ring();
-      } else {
-        // Not asked to stop: the worker died (or its loop ended on its own,
-        // which the host must learn as well).
-        lane.fail(failure.unwrap_or_else(|| "the worker's runtime stopped".into()));
-      }
-    })
+    .spawn(move || lane_body(lane, setup, None))
 }
 
-fn run_lane(lane: &Arc<Lane>, setup: &WorkerSetup) -> Result<(), BoxError> {
-  let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// Rename a thread (what `/proc` and debuggers show): a pre-warmed thread
+/// becomes the lane's worker thread.
+fn name_thread(thread: &JoinHandle<()>, name: &str) {
+  use std::os::unix::thread::JoinHandleExt;
+  if let Ok(name) = std::ffi::CString::new(&name.as_bytes()[..name.len().min(15)]) {
+    // SAFETY: a live thread's handle and a NUL-terminated name of <= 16 bytes.
+    unsafe { libc::pthread_setname_np(thread.as_pthread_t(), name.as_ptr()) };
+  }
+}
+
+fn name_current_thread(name: &str) {
+  if let Ok(name) = std::ffi::CString::new(&name.as_bytes()[..name.len().min(15)]) {
+    // SAFETY: PR_SET_NAME reads a NUL-terminated string of at most 16 bytes.
+    unsafe { libc::prctl(libc::PR_SET_NAME, name.as_ptr()) };
+  }
+}
+
+fn lane_body(lane: Arc<Lane>, setup: Arc<WorkerSetup>, warm: Option<crate::prewarm::Warm>) {
+  let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, &setup, warm)));
+  let failure = match outcome {
+    Ok(Ok(())) => None,
+    Ok(Err(error)) => Some(error.to_string()),
+    Err(panic) => Some(format!(
+      "the worker thread panicked: {}",
+      panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or(panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown cause")
+    )),
+  };
+  if lane.is_closing() {
+    lane.host_bell.ring();
+  } else {
+    // Not asked to stop: the worker died (or its loop ended on its own,
+    // which the host must learn as well).
+    lane.fail(failure.unwrap_or_else(|| "the worker's runtime stopped".into()));
+  }
+}
+
+fn run_lane(lane: &Arc<Lane>, setup: &WorkerSetup, warm: Option<crate::prewarm::Warm>) -> Result<(), BoxError> {
+  let (tokio, unconfigured) = match warm {
+    Some(warm) => (warm.tokio, Some(warm.runtime)),
+    None => (
+      tokio::runtime::Builder::new_current_thread().enable_all().build()?,
+      None,
+    ),
+  };
   tokio.block_on(async {
     let main_module = ModuleSpecifier::parse(WORKER_URL)?;
-    let knitting = crate::deno_knitting::init(crate::KnittingRole::Worker(KnittingWorker {
-      lane: lane.clone(),
-      peers: setup.peers.clone(),
-      init: setup.init.clone(),
-    }));
     let mut worker = setup.factory.create(WorkerRuntimeArgs {
-      knitting,
+      knitting: crate::deno_knitting::init(crate::KnittingRole::PendingWorker),
       main_module: main_module.clone(),
       permissions: knitting_permissions::container(&setup.policy)?,
       task_modules: setup.task_modules.clone(),
+      unconfigured,
     })?;
+    // The lane, given to the runtime now that it exists (it may have been
+    // made before the lane was).
+    worker.js_runtime.op_state().borrow_mut().put(KnittingWorker {
+      token: new_token(),
+      token_taken: false,
+      lane: lane.clone(),
+      peers: setup.peers.clone(),
+      init: setup.init.clone(),
+    });
     lane.set_isolate(worker.js_runtime.v8_isolate().thread_safe_handle());
     let interrupted = lane.interruption();
     // Resolves when the worker loop returns, i.e. when the lane closes.
@@ -158,20 +227,27 @@ fn run_lane(lane: &Arc<Lane>, setup: &WorkerSetup) -> Result<(), BoxError> {
   })
 }
 
-/// What the worker loop needs to start: its task table and tuning.
+/// What the worker loop needs to start: its task table, tuning and token.
+/// Once: later calls (task code) are refused.
 #[op2]
 #[serde]
-pub fn op_knitting_worker_init(state: &OpState) -> Result<serde_json::Value, KnittingError> {
-  let worker = state.try_borrow::<KnittingWorker>().ok_or(KnittingError::NotAWorker)?;
+pub fn op_knitting_worker_init(state: &mut OpState) -> Result<serde_json::Value, KnittingError> {
+  let worker = state
+    .try_borrow_mut::<KnittingWorker>()
+    .ok_or(KnittingError::NotAWorker)?;
+  if std::mem::replace(&mut worker.token_taken, true) {
+    return Err(KnittingError::Refused);
+  }
   let mut init = serde_json::Value::clone(&worker.init);
   init["lane"] = worker.lane.index.into();
+  init["token"] = worker.token.into();
   Ok(init)
 }
 
 /// The worker found its tasks and serves.
 #[op2(fast)]
-pub fn op_knitting_worker_ready(state: &mut OpState) -> Result<(), KnittingError> {
-  let lane = worker_lane(state)?;
+pub fn op_knitting_worker_ready(state: &mut OpState, #[smi] token: u32) -> Result<(), KnittingError> {
+  let lane = worker_lane(state, token)?;
   let _ = lane.memory.word(Word::LaneState).compare_exchange(
     crate::layout::LANE_STARTING,
     LANE_READY,

@@ -1,0 +1,104 @@
+//! Runtimes made ahead of time. Building a worker's runtime from the startup
+//! snapshot costs ~13-25 ms of CPU; the host starts a few such threads as
+//! soon as its program imports Knitting (while the rest of the program
+//! loads), so `createPool` finds runtimes that only need configuring
+//! (~1 ms). Each taken thread is replaced. One runtime per OS thread for
+//! the thread's whole life: a pre-warmed thread becomes the lane's thread.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::sync::Mutex;
+use std::sync::OnceLock;
+use std::thread::JoinHandle;
+
+use deno_runtime::worker::UnconfiguredRuntime;
+use deno_runtime::worker::UnconfiguredRuntimeOptions;
+
+use crate::runtime::shared_array_buffer_store;
+use crate::runtime::NpmChecker;
+use crate::runtime::NpmResolver;
+use crate::runtime::Sys;
+use crate::snapshot::RuntimeSnapshot;
+
+/// A thread's runtime, made from the snapshot and not yet configured, and
+/// the tokio runtime it was made in.
+pub struct Warm {
+  pub tokio: tokio::runtime::Runtime,
+  pub runtime: UnconfiguredRuntime,
+}
+
+/// What a pre-warmed thread runs once it is given a lane.
+pub type Job = Box<dyn FnOnce(Option<Warm>) + Send>;
+
+/// A pre-warmed thread, waiting for its job.
+pub struct Ready {
+  pub jobs: mpsc::Sender<Job>,
+  pub thread: JoinHandle<()>,
+}
+
+struct Config {
+  snapshot: &'static RuntimeSnapshot,
+  count: usize,
+}
+
+static CONFIG: OnceLock<Config> = OnceLock::new();
+static FIRED: AtomicBool = AtomicBool::new(false);
+static STASH: Mutex<Vec<Ready>> = Mutex::new(Vec::new());
+
+/// Allow pre-warming `count` runtimes from `snapshot` (the host, once).
+pub fn arm(snapshot: &'static RuntimeSnapshot, count: usize) {
+  let _ = CONFIG.set(Config { snapshot, count });
+}
+
+/// Start pre-warming, once per process, if armed.
+pub fn fire() {
+  let Some(config) = CONFIG.get() else { return };
+  if FIRED.swap(true, Ordering::SeqCst) {
+    return;
+  }
+  for _ in 0..config.count {
+    spawn_one(config.snapshot);
+  }
+}
+
+/// A pre-warmed thread for a lane, if one is waiting; a replacement starts.
+pub fn take() -> Option<Ready> {
+  let ready = STASH.lock().unwrap().pop()?;
+  if let Some(config) = CONFIG.get() {
+    spawn_one(config.snapshot);
+  }
+  Some(ready)
+}
+
+fn spawn_one(snapshot: &'static RuntimeSnapshot) {
+  let (jobs, waiting) = mpsc::channel::<Job>();
+  let thread = std::thread::Builder::new().name("knit-prewarm".into()).spawn(move || {
+    let warm = tokio::runtime::Builder::new_current_thread()
+      .enable_all()
+      .build()
+      .ok()
+      .map(|tokio| {
+        let runtime = {
+          let _context = tokio.enter();
+          UnconfiguredRuntime::new::<NpmChecker, NpmResolver, Sys>(UnconfiguredRuntimeOptions {
+            startup_snapshot: snapshot.blob,
+            residual_lazy_js_sources: snapshot.residual_js,
+            residual_lazy_esm_sources: snapshot.residual_esm,
+            create_params: None,
+            shared_array_buffer_store: Some(shared_array_buffer_store()),
+            compiled_wasm_module_store: None,
+            additional_extensions: vec![crate::deno_knitting::init(crate::KnittingRole::PendingWorker)],
+          })
+        };
+        Warm { tokio, runtime }
+      });
+    // Waits for a lane for as long as the process lives.
+    if let Ok(job) = waiting.recv() {
+      job(warm);
+    }
+  });
+  if let Ok(thread) = thread {
+    STASH.lock().unwrap().push(Ready { jobs, thread });
+  }
+}
