@@ -2,7 +2,7 @@
 // inliner, worker timers, hardTimeoutMs, resolveAfterFinishingAll, debug,
 // and a warning (once) for keys the pool does not know.
 import { createPool, HardTimeoutError, isMain, task } from "knitting";
-import { delayed, spin, where, whereRef, whereSlow } from "./fixtures/who.ts";
+import { delayed, mark, spin, where, whereRef, whereSlow } from "./fixtures/who.ts";
 import { assert, assertEquals, rejection, run, test } from "./_harness.ts";
 
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
@@ -10,7 +10,7 @@ const knit = (args: string[], env: Record<string, string> = {}) =>
   new Deno.Command(Deno.execPath(), { args, env, stdout: "piped", stderr: "piped" }).output();
 
 async function withPool<T>(options: object, fn: (pool: any) => Promise<T>) {
-  const pool = createPool(options)({ where, whereSlow, whereRef, spin, delayed });
+  const pool = createPool(options)({ where, whereSlow, whereRef, spin, delayed, mark });
   try {
     return await fn(pool);
   } finally {
@@ -92,11 +92,14 @@ test("inliner dispatchThreshold keeps small bursts on workers", async () => {
 
 test("inliner batchSize: calls past the batch wait for the event loop", async () => {
   await withPool({ threads: 1, inliner: { position: "first", batchSize: 2 } }, async (pool) => {
-    let timerRan = false;
-    setTimeout(() => (timerRan = true), 0);
-    const results = await Promise.all(Array.from({ length: 40 }, () => pool.call.where()));
-    assert(results.includes("host"));
-    assert(timerRan, "a timer got to run during the burst");
+    const order: string[] = [];
+    (globalThis as Record<string, unknown>).inlineOrder = order;
+    const calls = Array.from({ length: 20 }, () => pool.call.mark());
+    queueMicrotask(() => order.push("microtask"));
+    await Promise.all(calls);
+    delete (globalThis as Record<string, unknown>).inlineOrder;
+    assert(order.filter((entry) => entry === "call").length > 2, `some calls ran inline: ${order}`);
+    assertEquals(order.indexOf("microtask"), 2, `two calls ran, then other work, then the rest: ${order}`);
   });
 });
 

@@ -2,15 +2,20 @@
 //! snapshot costs ~13-25 ms of CPU; the host starts a few such threads as
 //! soon as its program imports Knitting (while the rest of the program
 //! loads), so `createPool` finds runtimes that only need configuring
-//! (~1 ms). Each taken thread is replaced. One runtime per OS thread for
-//! the thread's whole life: a pre-warmed thread becomes the lane's thread.
+//! (~1 ms). A thread whose runtime is ready is handed out first; one still
+//! making it is next best (it started before a fresh thread would). Each
+//! one taken is replaced a little later, so the replacement does not compete
+//! for the cores with the pool that is starting. One runtime per OS thread
+//! for the thread's whole life: a pre-warmed thread becomes the lane's thread.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::OnceLock;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use deno_runtime::worker::UnconfiguredRuntime;
 use deno_runtime::worker::UnconfiguredRuntimeOptions;
@@ -35,7 +40,11 @@ pub type Job = Box<dyn FnOnce(Option<Warm>) + Send>;
 pub struct Ready {
   pub jobs: mpsc::Sender<Job>,
   pub thread: JoinHandle<()>,
+  warm: Arc<AtomicBool>,
 }
+
+/// How long a replacement waits before making its runtime.
+const REFILL_DELAY: Duration = Duration::from_millis(100);
 
 struct Config {
   snapshot: &'static RuntimeSnapshot,
@@ -58,22 +67,33 @@ pub fn fire() {
     return;
   }
   for _ in 0..config.count {
-    spawn_one(config.snapshot);
+    spawn_one(config.snapshot, Duration::ZERO);
   }
 }
 
-/// A pre-warmed thread for a lane, if one is waiting; a replacement starts.
+/// A pre-warmed thread for a lane (one whose runtime is ready first), if
+/// any; a replacement starts a little later.
 pub fn take() -> Option<Ready> {
-  let ready = STASH.lock().unwrap().pop()?;
+  let ready = {
+    let mut stash = STASH.lock().unwrap();
+    let at = stash
+      .iter()
+      .position(|r| r.warm.load(Ordering::SeqCst))
+      .or((!stash.is_empty()).then_some(0))?;
+    stash.swap_remove(at)
+  };
   if let Some(config) = CONFIG.get() {
-    spawn_one(config.snapshot);
+    spawn_one(config.snapshot, REFILL_DELAY);
   }
   Some(ready)
 }
 
-fn spawn_one(snapshot: &'static RuntimeSnapshot) {
+fn spawn_one(snapshot: &'static RuntimeSnapshot, delay: Duration) {
   let (jobs, waiting) = mpsc::channel::<Job>();
+  let warm_flag = Arc::new(AtomicBool::new(false));
+  let done = warm_flag.clone();
   let thread = std::thread::Builder::new().name("knit-prewarm".into()).spawn(move || {
+    std::thread::sleep(delay);
     let warm = tokio::runtime::Builder::new_current_thread()
       .enable_all()
       .build()
@@ -93,12 +113,17 @@ fn spawn_one(snapshot: &'static RuntimeSnapshot) {
         };
         Warm { tokio, runtime }
       });
+    done.store(true, Ordering::SeqCst);
     // Waits for a lane for as long as the process lives.
     if let Ok(job) = waiting.recv() {
       job(warm);
     }
   });
   if let Ok(thread) = thread {
-    STASH.lock().unwrap().push(Ready { jobs, thread });
+    STASH.lock().unwrap().push(Ready {
+      jobs,
+      thread,
+      warm: warm_flag,
+    });
   }
 }
