@@ -155,8 +155,9 @@ mod tests {
   use crate::resolve::resolve;
   use crate::resolve::Context;
 
-  fn project() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("knitting-container-{}", std::process::id()));
+  /// A fresh directory per test (tests run in parallel).
+  fn project(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("knitting-container-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     canonical(&dir)
@@ -179,7 +180,7 @@ mod tests {
 
   #[test]
   fn strict_reads_the_project_but_not_secrets_or_the_system() {
-    let cwd = project();
+    let cwd = project("strict");
     std::fs::write(cwd.join("data.txt"), "ok").unwrap();
     let container = strict_container(&cwd);
     assert!(can_read(&container, &cwd.join("data.txt")));
@@ -194,7 +195,7 @@ mod tests {
 
   #[test]
   fn a_symlink_in_the_project_is_judged_by_its_target() {
-    let cwd = project();
+    let cwd = project("symlink");
     std::os::unix::fs::symlink("/etc/hostname", cwd.join("innocent")).unwrap();
     let container = strict_container(&cwd);
     let error = container
