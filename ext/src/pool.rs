@@ -451,11 +451,15 @@ pub fn op_knitting_lane_interrupt(
   Ok(())
 }
 
-/// `KNITTING_DEBUG` as the process saw it at start ("" when unset). Read
-/// here rather than through `Deno.env`, which the permissions may deny.
+/// `KNITTING_DEBUG` ("" when unset), for the host, whose own permissions
+/// may deny `Deno.env`. Workers get their namespaces from the host, so task
+/// code cannot read the variable through this op.
 #[op2]
 #[string]
-pub fn op_knitting_debug_env() -> String {
+pub fn op_knitting_debug_env(state: &OpState) -> String {
+  if !state.has::<KnittingHost>() {
+    return String::new();
+  }
   std::env::var("KNITTING_DEBUG").unwrap_or_default()
 }
 
