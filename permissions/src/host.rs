@@ -146,32 +146,35 @@ fn joined<T: Clone + PartialEq>(mut a: Vec<T>, b: &[T]) -> Vec<T> {
   a
 }
 
+/// `intersect(asked, has)`, noting `name` in `narrowed` when that took
+/// something away.
+fn narrow<T: PartialEq>(
+  name: &'static str,
+  asked: &Access<T>,
+  has: &Access<T>,
+  intersect: fn(&Access<T>, &Access<T>) -> Access<T>,
+  narrowed: &mut Vec<&'static str>,
+) -> Access<T> {
+  let got = intersect(asked, has);
+  if &got != asked {
+    narrowed.push(name);
+  }
+  got
+}
+
 /// Narrow a policy to what the host has. Returns the narrowed policy and the
 /// capabilities the policy asked for but did not fully get.
 pub fn within_host(policy: Resolved, host: &HostGrants) -> (Resolved, Vec<&'static str>) {
   let mut narrowed = Vec::new();
-  let mut paths = |name, asked: &Access<PathBuf>, has: &Access<PathBuf>| {
-    let got = intersect_paths(asked, has);
-    if &got != asked {
-      narrowed.push(name);
-    }
-    got
-  };
-  let read = paths("read", &policy.read, &host.read);
-  let write = paths("write", &policy.write, &host.write);
-  let ffi = paths("ffi", &policy.ffi, &host.ffi);
-  let mut names = |name, asked: &Access<String>, has: &Access<String>| {
-    let got = intersect_names(asked, has);
-    if &got != asked {
-      narrowed.push(name);
-    }
-    got
-  };
-  let net = names("net", &policy.net, &host.net);
-  let env = names("env", &policy.env, &host.env);
-  let run = names("run", &policy.run, &host.run);
-  let sys = names("sys", &policy.sys, &host.sys);
-  let import = names("import", &policy.import, &host.import);
+  let n = &mut narrowed;
+  let read = narrow("read", &policy.read, &host.read, intersect_paths, n);
+  let write = narrow("write", &policy.write, &host.write, intersect_paths, n);
+  let ffi = narrow("ffi", &policy.ffi, &host.ffi, intersect_paths, n);
+  let net = narrow("net", &policy.net, &host.net, intersect_names, n);
+  let env = narrow("env", &policy.env, &host.env, intersect_names, n);
+  let run = narrow("run", &policy.run, &host.run, intersect_names, n);
+  let sys = narrow("sys", &policy.sys, &host.sys, intersect_names, n);
+  let import = narrow("import", &policy.import, &host.import, intersect_names, n);
   let resolved = Resolved {
     read,
     write,
