@@ -16,51 +16,54 @@ use crate::resolve::canonical;
 use crate::resolve::Access;
 use crate::resolve::Resolved;
 
-fn strings_of_paths(access: &Access<PathBuf>) -> Option<Vec<String>> {
-  match access {
-    Access::Nothing => None,
-    Access::All => Some(vec![]),
-    Access::Only(list) if list.is_empty() => None,
-    Access::Only(list) => Some(list.iter().map(|p| p.to_string_lossy().into_owned()).collect()),
+/// How a path or a name is written in `deno_permissions` options.
+trait OptionText {
+  fn option_text(&self) -> String;
+}
+
+impl OptionText for PathBuf {
+  fn option_text(&self) -> String {
+    self.to_string_lossy().into_owned()
   }
 }
 
-fn strings(access: &Access<String>) -> Option<Vec<String>> {
-  match access {
-    Access::Nothing => None,
-    Access::All => Some(vec![]),
-    Access::Only(list) if list.is_empty() => None,
-    Access::Only(list) => Some(list.clone()),
+impl OptionText for String {
+  fn option_text(&self) -> String {
+    self.clone()
   }
 }
 
-fn deny_paths(list: &[PathBuf]) -> Option<Vec<String>> {
-  (!list.is_empty()).then(|| list.iter().map(|p| p.to_string_lossy().into_owned()).collect())
+fn allow<T: OptionText>(access: &Access<T>) -> Option<Vec<String>> {
+  match access {
+    _ if access.is_nothing() => None,
+    Access::Only(list) => Some(list.iter().map(OptionText::option_text).collect()),
+    _ => Some(vec![]),
+  }
 }
 
-fn deny(list: &[String]) -> Option<Vec<String>> {
-  (!list.is_empty()).then(|| list.to_vec())
+fn deny<T: OptionText>(list: &[T]) -> Option<Vec<String>> {
+  (!list.is_empty()).then(|| list.iter().map(OptionText::option_text).collect())
 }
 
 /// The policy in `deno_permissions` terms (`None` = not granted, `Some([])`
 /// = all, a list = those), never prompting.
 pub fn to_options(policy: &Resolved) -> PermissionsOptions {
   PermissionsOptions {
-    allow_read: strings_of_paths(&policy.read),
-    deny_read: deny_paths(&policy.deny_read),
-    allow_write: strings_of_paths(&policy.write),
-    deny_write: deny_paths(&policy.deny_write),
-    allow_net: strings(&policy.net),
+    allow_read: allow(&policy.read),
+    deny_read: deny(&policy.deny_read),
+    allow_write: allow(&policy.write),
+    deny_write: deny(&policy.deny_write),
+    allow_net: allow(&policy.net),
     deny_net: deny(&policy.deny_net),
-    allow_env: strings(&policy.env),
+    allow_env: allow(&policy.env),
     deny_env: deny(&policy.deny_env),
-    allow_run: strings(&policy.run),
+    allow_run: allow(&policy.run),
     deny_run: deny(&policy.deny_run),
-    allow_ffi: strings_of_paths(&policy.ffi),
-    deny_ffi: deny_paths(&policy.deny_ffi),
-    allow_sys: strings(&policy.sys),
+    allow_ffi: allow(&policy.ffi),
+    deny_ffi: deny(&policy.deny_ffi),
+    allow_sys: allow(&policy.sys),
     deny_sys: deny(&policy.deny_sys),
-    allow_import: strings(&policy.import),
+    allow_import: allow(&policy.import),
     deny_import: None,
     ignore_env: None,
     ignore_read: None,
