@@ -242,27 +242,42 @@ export async function workerMain() {
   // Without stealing this worker is the ring's only consumer: take requests
   // one at a time (decode, release the slot, run), so requests not yet taken
   // stay in the ring for a successor if a task never returns.
+  // The request being taken: its id, fn|signal word, argument, and whether
+  // the argument decoded.
+  let takenId = 0;
+  let takenWord = 0;
+  let takenArg;
+  let takenOk = true;
+
+  const readRequest = (source, at, laneNumber) => {
+    takenId = source.u32[at >> 2];
+    takenWord = source.u32[(at >> 2) + 1];
+    takenOk = true;
+    try {
+      takenArg = decode(source, at, token, laneNumber);
+    } catch (error) {
+      takenArg = error;
+      takenOk = false;
+    }
+  };
+
+  const runTaken = (signals) => {
+    const fn = takenWord & 0xffff;
+    const signal = abortAware[fn] ? (takenWord >>> 16) - 1 : -1;
+    const arg = takenArg;
+    takenArg = undefined;
+    if (takenOk) run(takenId, fn, signal, arg, signals);
+    else reply(takenId, false, arg);
+  };
+
   const claimAlone = () => {
     const tail = Atomics.load(i32, L.reqTail);
     if (tail === reqHead) return false;
     while (reqHead !== tail) {
-      const at = requestSlot(reqHead);
-      const id = u32[at >> 2];
-      const word = u32[(at >> 2) + 1];
-      const fn = word & 0xffff;
-      const signal = abortAware[fn] ? (word >>> 16) - 1 : -1;
-      let arg;
-      let ok = true;
-      try {
-        arg = decode(view, at, token, laneIndex);
-      } catch (error) {
-        arg = error;
-        ok = false;
-      }
+      readRequest(view, requestSlot(reqHead), laneIndex);
       reqHead = (reqHead + 1) | 0;
       Atomics.store(i32, L.reqHead, reqHead);
-      if (ok) run(id, fn, signal, arg, i32);
-      else reply(id, false, arg);
+      runTaken(i32);
     }
     if (Atomics.load(i32, L.reqBacklog) === 1) wakeHost();
     return true;
@@ -273,10 +288,6 @@ export async function workerMain() {
   // in the store must wait, as taking it is destructive: the header is
   // copied instead), then CAS the head past it. A failed CAS means another
   // worker took it, and what was read may be torn: drop it and retry.
-  let takenId = 0;
-  let takenWord = 0;
-  let takenArg;
-  let takenOk = true;
   // `lane.head`/`lane.tail` cache the counters: a CAS that fails returns the
   // head another worker moved it to, and the tail is reloaded only when the
   // cached one is reached. So a request costs one CAS.
@@ -293,20 +304,11 @@ export async function workerMain() {
         }
       }
       const at = requestSlot(head);
-      const w = at >> 2;
-      takenId = lane.u32[w];
-      takenWord = lane.u32[w + 1];
       const external = isExternal(lane, at);
-      takenOk = true;
       if (external) {
-        for (let k = 0; k < 6; k++) scratch.u32[k] = lane.u32[w + k];
+        for (let k = 0, w = at >> 2; k < 6; k++) scratch.u32[k] = lane.u32[w + k];
       } else {
-        try {
-          takenArg = decode(lane, at, token, laneNumber);
-        } catch (error) {
-          takenArg = error;
-          takenOk = false;
-        }
+        readRequest(lane, at, laneNumber);
       }
       const seen = Atomics.compareExchange(li32, L.reqHead, head, (head + 1) | 0);
       if (seen !== head) {
@@ -315,26 +317,12 @@ export async function workerMain() {
         continue;
       }
       lane.head = (head + 1) | 0;
-      if (external) {
-        try {
-          takenArg = decode(scratch, 0, token, laneNumber);
-        } catch (error) {
-          takenArg = error;
-          takenOk = false;
-        }
-      }
+      if (external) readRequest(scratch, 0, laneNumber);
       return true;
     }
   };
 
-  const runTaken = (signals) => {
-    const fn = takenWord & 0xffff;
-    const signal = abortAware[fn] ? (takenWord >>> 16) - 1 : -1;
-    const arg = takenArg;
-    takenArg = undefined;
-    if (takenOk) run(takenId, fn, signal, arg, signals);
-    else reply(takenId, false, arg);
-  };
+
 
   // Like claimAlone, a batch ends at the tail seen when it began, so replies
   // go out before newer requests are taken.
