@@ -42,7 +42,7 @@ async function idleCpuPercent(seconds: number) {
 if (isMain) {
   const pool = createPool({ threads: THREADS })({ echo });
   // Same lane choice as the pool: the least busy worker.
-  const web = webWorkers(new URL("./echo_worker.ts", import.meta.url), THREADS, "leastBusy");
+  const web = await webWorkers(new URL("./echo_worker.ts", import.meta.url), THREADS, "leastBusy");
   await pool.call.echo("up");
   await web.send("up");
 

@@ -27,7 +27,7 @@ if (isMain) {
   const withPool = await settle();
   await pool.shutdown();
   const afterPool = await settle();
-  const web = webWorkers(new URL("./echo_worker.ts", import.meta.url), WORKERS, "roundRobin");
+  const web = await webWorkers(new URL("./echo_worker.ts", import.meta.url), WORKERS, "roundRobin");
   await Promise.all(Array.from({ length: WORKERS * 4 }, () => web.send(1)));
   const withWeb = await settle();
   web.close();

@@ -28,7 +28,7 @@ async function latencies(send: (value: unknown) => Promise<unknown>, calls: numb
 
 if (isMain) {
   const pool = createPool({ threads: 2 })({ echo });
-  const web = webWorkers(new URL("./echo_worker.ts", import.meta.url), 2, "leastBusy");
+  const web = await webWorkers(new URL("./echo_worker.ts", import.meta.url), 2, "leastBusy");
   const knitting = await latencies(pool.call.echo, CALLS);
   const postMessage = await latencies(web.send, Math.min(CALLS, 5_000));
   await pool.shutdown();

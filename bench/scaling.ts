@@ -34,7 +34,7 @@ async function knitting(threads: number) {
 }
 
 async function postMessage(threads: number) {
-  const web = webWorkers(new URL("./busy_worker.ts", import.meta.url), threads, "leastBusy");
+  const web = await webWorkers(new URL("./busy_worker.ts", import.meta.url), threads, "leastBusy");
   try {
     return await wall(web.send as (ms: number) => Promise<unknown>);
   } finally {

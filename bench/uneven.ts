@@ -34,7 +34,7 @@ async function measure(run: Run) {
 if (isMain) {
   const stealing = createPool({ threads: THREADS })({ busy });
   const roundRobin = createPool({ threads: THREADS, balancer: "roundRobin" })({ busy });
-  const web = webWorkers(new URL("./busy_worker.ts", import.meta.url), THREADS, "roundRobin");
+  const web = await webWorkers(new URL("./busy_worker.ts", import.meta.url), THREADS, "roundRobin");
   const results = {
     stealing: await measure(stealing.call.busy),
     roundRobin: await measure(roundRobin.call.busy),

@@ -68,6 +68,29 @@ test("mixed sizes in one burst keep their identity", async () => {
   calls.forEach(({ i, sum }, index) => assertEquals(results[index], { i, sum }));
 });
 
+test("a large result is the caller's own buffer: kept, written, transferred, it never changes under later calls", async () => {
+  const size = 1 << 20;
+  const kept = (await pool.call.echo(bytes(size, 1))) as Uint8Array;
+  const written = (await pool.call.echo(bytes(size, 2))) as Uint8Array;
+  written.fill(9);
+  const source = (await pool.call.echo(bytes(size, 3))) as Uint8Array;
+  const moved = new Uint8Array(source.buffer.transfer());
+  assertEquals(source.byteLength, 0, "transfer detaches the received buffer");
+  const cloned = structuredClone((await pool.call.echo(bytes(size, 4))) as Uint8Array);
+  // Recycled payload memory now carries other calls' bytes.
+  for (let round = 0; round < 4; round++) {
+    await Promise.all(Array.from({ length: 16 }, (_, i) => pool.call.echo(bytes(size, 100 + i))));
+  }
+  assertEquals(kept, bytes(size, 1), "a kept result");
+  assert(written.every((b) => b === 9), "a result the caller wrote to");
+  assertEquals(moved, bytes(size, 3), "a transferred result");
+  assertEquals(cloned, bytes(size, 4), "a structured clone of a result");
+  const sent = bytes(size, 5);
+  const back = (await pool.call.echo(sent)) as Uint8Array;
+  back[0] ^= 1;
+  assertEquals(sent, bytes(size, 5), "the argument is a copy: writing the result leaves it alone");
+});
+
 test("sequential calls keep working across idle periods (park and wake)", async () => {
   for (let round = 0; round < 5; round++) {
     assertEquals(await pool.call.echo(round), round);

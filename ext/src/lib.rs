@@ -5,6 +5,7 @@
 //! Add [`deno_knitting`] to a runtime with [`KnittingRole::Host`] and load
 //! modules with [`KnitModuleLoader`]; JS then imports `"knitting"`.
 
+mod buffers;
 mod errors;
 mod layout;
 mod mailbox;

@@ -1,6 +1,7 @@
-//! Payload buffers: values too big for a slot's inline area travel as a
-//! handle in the slot, and their bytes are copied once into a Rust buffer by
-//! the producer and handed out once to the consumer.
+//! Payload stores: values too big for a slot's inline area travel as a
+//! handle in the slot. Their bytes are copied once, by the producer, into a
+//! recycled buffer (`buffers.rs`) and the consumer's `Uint8Array` adopts
+//! that buffer: one copy per direction.
 //!
 //! Each lane owns its store, so a dead lane's buffers die with it. Two
 //! limits hold (spec §1.8 `payload`): one value may not exceed
@@ -140,15 +141,15 @@ mod tests {
   #[test]
   fn handles_are_taken_once_and_reused() {
     let store = PayloadStore::default();
-    let a = store.put(Payload::Bytes(vec![1, 2, 3])).unwrap().unwrap();
+    let a = store.put(Payload::Bytes(vec![1, 2, 3].into())).unwrap().unwrap();
     let b = store.put(Payload::Text("héllo".into())).unwrap().unwrap();
     assert_ne!(a, b);
-    assert!(matches!(store.take(a), Ok(Payload::Bytes(v)) if v == [1, 2, 3]));
+    assert!(matches!(store.take(a), Ok(Payload::Bytes(v)) if *v == [1, 2, 3]));
     assert!(
       matches!(store.take(a), Err(KnittingError::UnknownPayload(_))),
       "a handle is taken once"
     );
-    let c = store.put(Payload::Bytes(vec![])).unwrap().unwrap();
+    let c = store.put(Payload::Bytes(Vec::new())).unwrap().unwrap();
     assert_eq!(c, a, "freed handles are reused");
     assert!(matches!(store.take(b), Ok(Payload::Text(s)) if s == "héllo"));
     assert_eq!(store.live(), 1);
@@ -166,7 +167,7 @@ mod tests {
       error.to_string(),
       "payload of 5 bytes exceeds payload.maxPayloadBytes (4 bytes)"
     );
-    assert!(store.put(Payload::Bytes(vec![0; 4])).unwrap().is_some());
+    assert!(store.put(Payload::Bytes(vec![0; 4].into())).unwrap().is_some());
   }
 
   #[test]
@@ -176,14 +177,14 @@ mod tests {
       budget_bytes: 10,
       fixed: false,
     });
-    let a = store.put(Payload::Bytes(vec![0; 8])).unwrap().unwrap();
+    let a = store.put(Payload::Bytes(vec![0; 8].into())).unwrap().unwrap();
     assert!(
-      store.put(Payload::Bytes(vec![0; 8])).unwrap().is_none(),
+      store.put(Payload::Bytes(vec![0; 8].into())).unwrap().is_none(),
       "8 + 8 > 10: wait"
     );
-    assert!(store.put(Payload::Bytes(vec![0; 2])).unwrap().is_some(), "8 + 2 fits");
+    assert!(store.put(Payload::Bytes(vec![0; 2].into())).unwrap().is_some(), "8 + 2 fits");
     store.take(a).unwrap();
-    assert!(store.put(Payload::Bytes(vec![0; 8])).unwrap().is_some(), "room again");
+    assert!(store.put(Payload::Bytes(vec![0; 8].into())).unwrap().is_some(), "room again");
   }
 
   #[test]
@@ -193,8 +194,8 @@ mod tests {
       budget_bytes: 10,
       fixed: true,
     });
-    store.put(Payload::Bytes(vec![0; 8])).unwrap().unwrap();
-    let error = store.put(Payload::Bytes(vec![0; 8])).unwrap_err().to_string();
+    store.put(Payload::Bytes(vec![0; 8].into())).unwrap().unwrap();
+    let error = store.put(Payload::Bytes(vec![0; 8].into())).unwrap_err().to_string();
     assert_eq!(
       error,
       "payload buffer capacity exceeded (payload.mode \"fixed\"): 8 bytes do not fit beside 8 in flight (payload.payloadMaxByteLength 10)"
@@ -204,9 +205,11 @@ mod tests {
 
 mod ops {
   use deno_core::op2;
+  use deno_core::v8;
   use deno_core::OpState;
 
   use super::Payload;
+  use crate::buffers;
   use crate::errors::KnittingError;
   use crate::pool::lane_of;
 
@@ -225,7 +228,7 @@ mod ops {
   ) -> Result<i32, KnittingError> {
     let payloads = &lane_of(state, pool, lane)?.payloads;
     payloads.check_size(bytes.len())?;
-    Ok(js_handle(payloads.put(Payload::Bytes(bytes.to_vec()))?))
+    Ok(js_handle(payloads.put(Payload::Bytes(buffers::copy_of(bytes)))?))
   }
 
   /// Encode a string as UTF-8 straight into the lane's payload store.
@@ -241,18 +244,23 @@ mod ops {
     ))
   }
 
+  /// Hand the payload to JS as a `Uint8Array` over the very buffer the
+  /// producer filled.
   #[op2]
-  #[buffer]
-  pub fn op_knitting_take_bytes(
-    state: &mut OpState,
+  pub fn op_knitting_take_bytes<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    state: &OpState,
     #[smi] pool: u32,
     #[smi] lane: u32,
     #[smi] handle: u32,
-  ) -> Result<Vec<u8>, KnittingError> {
-    match lane_of(state, pool, lane)?.payloads.take(handle)? {
-      Payload::Bytes(bytes) => Ok(bytes),
-      Payload::Text(text) => Ok(text.into_bytes()),
-    }
+  ) -> Result<v8::Local<'s, v8::Uint8Array>, KnittingError> {
+    let bytes = match lane_of(state, pool, lane)?.payloads.take(handle)? {
+      Payload::Bytes(bytes) => bytes,
+      Payload::Text(text) => text.into_bytes(),
+    };
+    let length = bytes.len();
+    let buffer = v8::ArrayBuffer::with_backing_store(scope, &buffers::into_backing_store(bytes));
+    Ok(v8::Uint8Array::new(scope, buffer, 0, length).expect("a Uint8Array over a whole ArrayBuffer"))
   }
 
   #[op2]

@@ -407,12 +407,15 @@ pub fn op_knitting_lane_failure(state: &OpState, #[smi] pool: u32, #[smi] lane: 
 /// Close the pool and resolve once every worker thread has exited.
 #[op2]
 pub async fn op_knitting_pool_shutdown(state: Rc<RefCell<OpState>>, #[smi] pool: u32) -> Result<(), KnittingError> {
-  let removed = state
-    .borrow_mut()
-    .try_borrow_mut::<KnittingHost>()
-    .and_then(|host| host.pools.remove(&pool));
+  let (removed, last) = match state.borrow_mut().try_borrow_mut::<KnittingHost>() {
+    Some(host) => (host.pools.remove(&pool), host.pools.is_empty()),
+    None => (None, false),
+  };
   let Some(pool) = removed else { return Ok(()) };
   tokio::task::spawn_blocking(move || pool.close_and_join()).await.ok();
+  if last {
+    crate::buffers::release_all();
+  }
   Ok(())
 }
 
