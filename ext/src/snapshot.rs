@@ -90,8 +90,9 @@ pub fn load(dir: &Path) -> Option<RuntimeSnapshot> {
 }
 
 /// The cache directory for this binary's snapshot: one per build of the
-/// executable (its size and modification time), so a rebuilt knit never
-/// loads a snapshot of different code.
+/// executable (its size and modification time) and of the extension's JS
+/// (which deno_core reads from `js/` when the snapshot is made, not from
+/// the binary), so knit never loads a snapshot of different code.
 pub fn cache_dir(exe: &Path, cache_root: &Path) -> Option<PathBuf> {
   let meta = std::fs::metadata(exe).ok()?;
   let modified = meta
@@ -101,8 +102,9 @@ pub fn cache_dir(exe: &Path, cache_root: &Path) -> Option<PathBuf> {
     .ok()?
     .as_nanos();
   Some(cache_root.join(format!(
-    "snapshot-{}-{:x}-{:x}",
+    "snapshot-{}-{}-{:x}-{:x}",
     env!("CARGO_PKG_VERSION"),
+    env!("KNITTING_JS_DIGEST"),
     meta.len(),
     modified
   )))
