@@ -43,6 +43,12 @@ test("no permission is granted by default; flags grant them", async () => {
   assertEquals(allowed.stdout.trim(), "granted");
 });
 
+test("task modules load their static imports without flags; a dynamic import() is still checked", async () => {
+  const result = await knitRun("run", new URL("helper_tasks.ts", fixtures).pathname);
+  assertEquals(result.stdout.trim(), "HI! denied", result.stderr);
+  assertEquals(result.code, 0);
+});
+
 test("script arguments reach Deno.args", async () => {
   const result = await knitRun("run", new URL("args.ts", fixtures).pathname, "one", "--two");
   assertEquals(result.stdout.trim(), '["one","--two"]');

@@ -12,6 +12,7 @@ mod mailbox;
 mod module_loader;
 mod payload;
 mod pool;
+mod prepare;
 pub mod prewarm;
 mod runtime;
 pub mod snapshot;

@@ -7,10 +7,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use deno_ast::MediaType;
-use deno_ast::ParseParams;
-use deno_ast::SourceMapOption;
 use deno_core::error::ModuleLoaderError;
 use deno_core::resolve_import;
 use deno_core::ModuleLoadOptions;
@@ -25,6 +24,9 @@ use deno_core::ResolutionKind;
 use deno_error::JsErrorBox;
 use deno_runtime::deno_permissions::CheckSpecifierKind;
 use deno_runtime::deno_permissions::PermissionsContainer;
+
+use crate::prepare::prepare;
+use crate::prepare::Prepared;
 
 /// Specifiers that all name the Knitting API module.
 pub const API_SPECIFIERS: &[&str] = &["knitting", "@vixeny/knitting", "jsr:@vixeny/knitting", "npm:knitting"];
@@ -47,12 +49,17 @@ const WORKER_SOURCE: &str = r#"await globalThis[Symbol.for("knitting.workerMain"
 
 #[derive(Default)]
 pub struct KnitModuleLoader {
-  source_maps: RefCell<HashMap<String, Vec<u8>>>,
+  /// What this runtime loaded that has a source map.
+  source_maps: RefCell<HashMap<String, Arc<Prepared>>>,
   /// Dynamic imports are checked against these (static ones are not, as in
   /// Deno); `None` checks nothing.
   permissions: Option<PermissionsContainer>,
-  /// Modules the runtime itself imports dynamically (a pool's task modules).
-  trusted: HashSet<ModuleSpecifier>,
+  /// Loaded without a check: modules the runtime itself imports dynamically
+  /// (a pool's task modules), and the static imports of every module that
+  /// was loaded. deno_core resolves a dynamically imported module's static
+  /// imports as dynamic ones too, so without this a task module could not
+  /// import its own helpers under a strict policy.
+  trusted: RefCell<HashSet<ModuleSpecifier>>,
 }
 
 impl KnitModuleLoader {
@@ -60,7 +67,7 @@ impl KnitModuleLoader {
     Rc::new(Self {
       source_maps: Default::default(),
       permissions,
-      trusted: trusted.into_iter().collect(),
+      trusted: RefCell::new(trusted.into_iter().collect()),
     })
   }
 
@@ -68,7 +75,7 @@ impl KnitModuleLoader {
   /// (remote hosts), like `deno run`; a denial is Deno's NotCapable error.
   fn check_dynamic(&self, specifier: &ModuleSpecifier) -> Result<(), ModuleLoaderError> {
     match &self.permissions {
-      Some(permissions) if !self.trusted.contains(specifier) => permissions
+      Some(permissions) if !self.trusted.borrow().contains(specifier) => permissions
         .check_specifier(specifier, CheckSpecifierKind::Dynamic)
         .map_err(JsErrorBox::from_err),
       _ => Ok(()),
@@ -82,17 +89,19 @@ impl KnitModuleLoader {
       ))
     })?;
     let media_type = MediaType::from_path(&path);
-    let (module_type, transpile) = match media_type {
-      MediaType::JavaScript | MediaType::Mjs | MediaType::Cjs => (ModuleType::JavaScript, false),
-      MediaType::Jsx
+    let module_type = match media_type {
+      MediaType::JavaScript
+      | MediaType::Mjs
+      | MediaType::Cjs
+      | MediaType::Jsx
       | MediaType::TypeScript
       | MediaType::Mts
       | MediaType::Cts
       | MediaType::Dts
       | MediaType::Dmts
       | MediaType::Dcts
-      | MediaType::Tsx => (ModuleType::JavaScript, true),
-      MediaType::Json => (ModuleType::Json, false),
+      | MediaType::Tsx => ModuleType::JavaScript,
+      MediaType::Json => ModuleType::Json,
       _ => {
         return Err(JsErrorBox::generic(format!(
           "Cannot load {specifier}: unknown file type"
@@ -101,57 +110,26 @@ impl KnitModuleLoader {
     };
     let code = std::fs::read_to_string(&path)
       .map_err(|e| JsErrorBox::generic(format!("Cannot load module {}: {e}", path.display())))?;
-    let code = if transpile {
-      self.transpile(specifier, code, media_type)?
-    } else {
-      code
-    };
+    if module_type == ModuleType::Json {
+      return Ok(ModuleSource::new(module_type, ModuleSourceCode::String(code.into()), specifier, None));
+    }
+    let prepared = prepare(specifier, code, media_type)?;
+    self.trusted.borrow_mut().extend(
+      prepared
+        .static_imports
+        .iter()
+        .filter_map(|import| resolve_import(import, specifier.as_str()).ok()),
+    );
+    let code = prepared.code.clone();
+    if prepared.source_map.is_some() {
+      self.source_maps.borrow_mut().insert(specifier.to_string(), prepared);
+    }
     Ok(ModuleSource::new(
       module_type,
       ModuleSourceCode::String(code.into()),
       specifier,
       None,
     ))
-  }
-
-  fn transpile(
-    &self,
-    specifier: &ModuleSpecifier,
-    code: String,
-    media_type: MediaType,
-  ) -> Result<String, ModuleLoaderError> {
-    let parsed = deno_ast::parse_module(ParseParams {
-      specifier: specifier.clone(),
-      text: code.into(),
-      media_type,
-      capture_tokens: false,
-      scope_analysis: false,
-      maybe_syntax: None,
-    })
-    .map_err(JsErrorBox::from_err)?;
-    let emitted = parsed
-      .transpile(
-        &deno_ast::TranspileOptions {
-          imports_not_used_as_values: deno_ast::ImportsNotUsedAsValues::Remove,
-          decorators: deno_ast::DecoratorsTranspileOption::Ecma,
-          ..Default::default()
-        },
-        &deno_ast::TranspileModuleOptions { module_kind: None },
-        &deno_ast::EmitOptions {
-          source_map: SourceMapOption::Separate,
-          inline_sources: true,
-          ..Default::default()
-        },
-      )
-      .map_err(JsErrorBox::from_err)?
-      .into_source();
-    if let Some(map) = emitted.source_map {
-      self
-        .source_maps
-        .borrow_mut()
-        .insert(specifier.to_string(), map.into_bytes());
-    }
-    Ok(emitted.text)
   }
 }
 
@@ -202,7 +180,8 @@ impl ModuleLoader for KnitModuleLoader {
       .source_maps
       .borrow()
       .get(specifier)
-      .map(|map| Cow::Owned(map.clone()))
+      .and_then(|transpiled| transpiled.source_map.clone())
+      .map(Cow::Owned)
   }
 }
 
