@@ -481,6 +481,14 @@ export class HostPool {
     return false;
   }
 
+  /** A lane with calls in flight whose worker is up (it can answer without a wake-up of ours). */
+  #anyWorkerAnswering() {
+    for (const lane of this.#lanes) {
+      if (lane.inflight > 0 && lane.isReady()) return true;
+    }
+    return false;
+  }
+
   #setHostParked(value) {
     for (const lane of this.#lanes) Atomics.store(lane.view.i32, L.hostParked, value);
   }
@@ -515,11 +523,14 @@ export class HostPool {
           await op_knitting_yield();
           continue;
         }
+        // Spin only when a ready worker may answer soon; workers that are
+        // still starting need the cores more (they ring when ready).
+        if (spins === 0 && !this.#anyWorkerAnswering()) spins = this.#spin.budget;
         if (++spins < this.#spin.budget) {
           if ((spins & RELAX_EVERY) === 0) op_knitting_relax();
           continue;
         }
-        this.#spin.parked();
+        if (spins === this.#spin.budget) this.#spin.parked();
         this.#setHostParked(1);
         if (!this.#anythingDue()) await op_knitting_host_park(this.#id);
         this.#setHostParked(0);
