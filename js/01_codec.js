@@ -263,13 +263,9 @@ function decodeText(view, at, tag, len, pool, lane) {
     return op_knitting_take_text(pool, lane, view.f64[(at + L.slotNumber) >> 3]);
   }
   const base = (at + L.slotInline) >> 1;
-  const chars = len >> 1;
-  if (chars <= 64) {
-    let text = "";
-    for (let i = 0; i < chars; i++) text += String.fromCharCode(view.u16[base + i]);
-    return text;
-  }
-  return String.fromCharCode.apply(null, view.u16.subarray(base, base + chars));
+  // One call for the whole string (on QuickJS ~40 % faster than appending
+  // a character at a time, even for 5 characters).
+  return String.fromCharCode.apply(null, view.u16.subarray(base, base + (len >> 1)));
 }
 
 function decodeBytes(view, at, tag, len, pool, lane) {

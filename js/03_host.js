@@ -129,10 +129,9 @@ export class HostPool {
     }
     const c = new Call(((this.#generations[index] << INDEX_BITS) | index) >>> 0, fn, task);
     this.#calls[index] = c;
-    const promise = new Promise((resolve, reject) => {
-      c.resolve = resolve;
-      c.reject = reject;
-    });
+    const { promise, resolve, reject } = Promise.withResolvers();
+    c.resolve = resolve;
+    c.reject = reject;
     if (task.abortSignal) promise.reject = (...reason) => this.#abort(c, reason);
     if (arg instanceof Promise) {
       // The argument settles first; a rejection rejects the call unsent.
@@ -202,14 +201,19 @@ export class HostPool {
   }
 
   #pick(c) {
-    for (const lane of this.#lanes) {
-      if (lane.failure === null && !lane.respawning && lane.isDead()) this.#buryLane(lane);
-    }
     // The inline lane is a candidate only past the inliner's threshold, and
     // never for imported tasks (their module is loaded in workers only).
     const inline = this.#inline !== null && !c.task.imported &&
       this.#live + this.#liveInline + 1 >= this.#options.inliner.dispatchThreshold;
-    return pickLane(inline ? this.#allLanes : this.#lanes, this.#options.balancer, this.#cursor);
+    const lanes = inline ? this.#allLanes : this.#lanes;
+    let lane = pickLane(lanes, this.#options.balancer, this.#cursor);
+    // A worker that died while the pool was idle is noticed here, so the
+    // call goes to a live one (burying starts its replacement).
+    while (lane !== null && lane !== this.#inline && lane.failure === null && !lane.respawning && lane.isDead()) {
+      this.#buryLane(lane);
+      lane = pickLane(lanes, this.#options.balancer, this.#cursor);
+    }
+    return lane;
   }
 
   #dispatchInline(c, arg) {

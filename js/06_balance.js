@@ -10,7 +10,8 @@ function usable(lane) {
 
 function leastBusy(lanes) {
   let best = null;
-  for (const lane of lanes) {
+  for (let i = 0; i < lanes.length; i++) {
+    const lane = lanes[i];
     if (!usable(lane)) continue;
     if (best === null || lane.inflight < best.inflight) best = lane;
     if (best.inflight === 0) break;
