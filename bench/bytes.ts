@@ -1,4 +1,5 @@
-// Moving bytes: 64 concurrent echoes of a 1 MiB Uint8Array, Knitting vs Web
+// Moving bytes: 64 concurrent echoes of a 1 MiB Uint8Array (and of a 1 MiB
+// string), Knitting vs Web
 // Workers + postMessage in this one knit process. GB/s = 64 MiB / wall time
 // (as the original's docs count it; every echo crosses twice). Every byte of
 // every result is checked.
@@ -34,13 +35,20 @@ async function check(back: unknown[]) {
   }
 }
 
-async function measure(send: (bytes: Uint8Array) => Promise<unknown>) {
+// The same amount as 1 MiB strings (ASCII with a few multi-byte characters).
+const texts = Array.from({ length: COUNT }, (_, i) => `${i}:é🧶:` + "knitting ".repeat(SIZE / 9).slice(0, SIZE - 12));
+
+async function checkTexts(back: unknown[]) {
+  for (let i = 0; i < COUNT; i++) if (back[i] !== texts[i]) throw new Error(`string ${i} came back different`);
+}
+
+async function measure(send: (value: unknown) => Promise<unknown>, values: unknown[] = blocks, verify = check) {
   const seconds = [];
   for (let r = 0; r < ROUNDS + 2; r++) {
     const start = performance.now();
-    const back = await Promise.all(blocks.map(send));
+    const back = await Promise.all(values.map(send));
     const elapsed = (performance.now() - start) / 1000;
-    await check(back);
+    await verify(back);
     back.length = 0; // free this round's results before timing the next
     if (r >= 2) seconds.push(elapsed);
   }
@@ -52,13 +60,25 @@ if (isMain) {
   const pool = createPool({ threads: THREADS })({ echo });
   const web = await webWorkers(new URL("./echo_worker.ts", import.meta.url), THREADS, "leastBusy");
   const knitting = await measure(pool.call.echo);
-  const postMessage = await measure(web.send as (bytes: Uint8Array) => Promise<unknown>);
+  const postMessage = await measure(web.send);
+  const knittingText = await measure(pool.call.echo, texts, checkTexts);
+  const postMessageText = await measure(web.send, texts, checkTexts);
   await pool.shutdown();
   web.close();
   console.log(`${COUNT} concurrent echoes of ${SIZE / (1 << 20)} MiB, ${THREADS} threads, ${ROUNDS} rounds`);
+  const row = (name: string, a: number, b: number) => [name, a, b, `${(a / b).toFixed(2)}×`];
   table(["figure", "Knitting", "postMessage", "ratio"], [
-    ["GB/s (median round)", knitting.gbPerSecondP50, postMessage.gbPerSecondP50, `${(knitting.gbPerSecondP50 / postMessage.gbPerSecondP50).toFixed(2)}×`],
-    ["GB/s (p90 round)", knitting.gbPerSecondP90, postMessage.gbPerSecondP90, `${(knitting.gbPerSecondP90 / postMessage.gbPerSecondP90).toFixed(2)}×`],
+    row("Uint8Array GB/s (median round)", knitting.gbPerSecondP50, postMessage.gbPerSecondP50),
+    row("Uint8Array GB/s (p90 round)", knitting.gbPerSecondP90, postMessage.gbPerSecondP90),
+    row("string GB/s (median round)", knittingText.gbPerSecondP50, postMessageText.gbPerSecondP50),
   ]);
-  console.log(JSON.stringify({ bench: "bytes", threads: THREADS, count: COUNT, bytes: SIZE, knitting, postMessage }));
+  console.log(JSON.stringify({
+    bench: "bytes",
+    threads: THREADS,
+    count: COUNT,
+    bytes: SIZE,
+    knitting,
+    postMessage,
+    strings: { knitting: knittingText, postMessage: postMessageText },
+  }));
 }

@@ -47,12 +47,13 @@ fn capacity_for(length: usize) -> usize {
   }
 }
 
-/// A buffer holding a copy of `bytes`, with the capacity `capacity_for` gives.
-pub fn copy_of(bytes: &[u8]) -> Vec<u8> {
-  if bytes.len() < RECYCLE_MIN {
-    return bytes.to_vec();
+/// An empty buffer that can take `length` bytes without growing, with the
+/// capacity `capacity_for(length)` gives (a recycled one when there is one).
+fn with_room_for(length: usize) -> Vec<u8> {
+  let capacity = capacity_for(length);
+  if length < RECYCLE_MIN {
+    return Vec::with_capacity(capacity);
   }
-  let capacity = capacity_for(bytes.len());
   let class = capacity.trailing_zeros() as usize;
   let reused = {
     let mut recycled = RECYCLED.lock().unwrap();
@@ -62,11 +63,17 @@ pub fn copy_of(bytes: &[u8]) -> Vec<u8> {
     }
     reused
   };
-  let mut buffer = reused.unwrap_or_else(|| Vec::with_capacity(capacity));
+  reused.unwrap_or_else(|| Vec::with_capacity(capacity))
+}
+
+/// A buffer holding a copy of `bytes`, with the capacity `capacity_for` gives.
+pub fn copy_of(bytes: &[u8]) -> Vec<u8> {
+  let mut buffer = with_room_for(bytes.len());
   buffer.extend_from_slice(bytes);
   buffer
 }
 
+/// Give a buffer back for reuse (one too small to be worth it is freed).
 fn recycle(mut buffer: Vec<u8>) {
   let capacity = buffer.capacity();
   if capacity < RECYCLE_MIN {

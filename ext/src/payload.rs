@@ -41,23 +41,9 @@ pub struct PayloadStore {
 
 #[derive(Default)]
 struct Slab {
-  entries: Vec<Option<Payload>>,
+  entries: Vec<Option<Vec<u8>>>,
   free: Vec<u32>,
   live_bytes: usize,
-}
-
-pub enum Payload {
-  Bytes(Vec<u8>),
-  Text(String),
-}
-
-impl Payload {
-  fn len(&self) -> usize {
-    match self {
-      Payload::Bytes(bytes) => bytes.len(),
-      Payload::Text(text) => text.len(),
-    }
-  }
 }
 
 impl PayloadStore {
@@ -82,7 +68,7 @@ impl PayloadStore {
   /// Store a payload and return its handle; `None` while the budget is
   /// spent (try again after the consumer took some). An empty store always
   /// accepts, so a value within the per-call limit cannot wait forever.
-  pub fn put(&self, payload: Payload) -> Result<Option<u32>, KnittingError> {
+  pub fn put(&self, payload: Vec<u8>) -> Result<Option<u32>, KnittingError> {
     let size = payload.len();
     self.check_size(size)?;
     let mut slab = self.buffers.lock().unwrap();
@@ -110,7 +96,7 @@ impl PayloadStore {
     Ok(Some(handle))
   }
 
-  pub fn take(&self, handle: u32) -> Result<Payload, KnittingError> {
+  pub fn take(&self, handle: u32) -> Result<Vec<u8>, KnittingError> {
     let mut slab = self.buffers.lock().unwrap();
     let payload = slab
       .entries
@@ -141,17 +127,17 @@ mod tests {
   #[test]
   fn handles_are_taken_once_and_reused() {
     let store = PayloadStore::default();
-    let a = store.put(Payload::Bytes(vec![1, 2, 3].into())).unwrap().unwrap();
-    let b = store.put(Payload::Text("héllo".into())).unwrap().unwrap();
+    let a = store.put(vec![1, 2, 3]).unwrap().unwrap();
+    let b = store.put("héllo".into()).unwrap().unwrap();
     assert_ne!(a, b);
-    assert!(matches!(store.take(a), Ok(Payload::Bytes(v)) if *v == [1, 2, 3]));
+    assert!(matches!(store.take(a), Ok(v) if v == [1, 2, 3]));
     assert!(
       matches!(store.take(a), Err(KnittingError::UnknownPayload(_))),
       "a handle is taken once"
     );
-    let c = store.put(Payload::Bytes(Vec::new())).unwrap().unwrap();
+    let c = store.put(Vec::new()).unwrap().unwrap();
     assert_eq!(c, a, "freed handles are reused");
-    assert!(matches!(store.take(b), Ok(Payload::Text(s)) if s == "héllo"));
+    assert!(matches!(store.take(b), Ok(v) if v == "héllo".as_bytes()));
     assert_eq!(store.live(), 1);
   }
 
@@ -162,12 +148,12 @@ mod tests {
       budget_bytes: 64,
       fixed: false,
     });
-    let error = store.put(Payload::Text("hello".into())).err().expect("5 bytes > 4");
+    let error = store.put("hello".into()).err().expect("5 bytes > 4");
     assert_eq!(
       error.to_string(),
       "payload of 5 bytes exceeds payload.maxPayloadBytes (4 bytes)"
     );
-    assert!(store.put(Payload::Bytes(vec![0; 4].into())).unwrap().is_some());
+    assert!(store.put(vec![0; 4]).unwrap().is_some());
   }
 
   #[test]
@@ -177,14 +163,14 @@ mod tests {
       budget_bytes: 10,
       fixed: false,
     });
-    let a = store.put(Payload::Bytes(vec![0; 8].into())).unwrap().unwrap();
+    let a = store.put(vec![0; 8]).unwrap().unwrap();
     assert!(
-      store.put(Payload::Bytes(vec![0; 8].into())).unwrap().is_none(),
+      store.put(vec![0; 8]).unwrap().is_none(),
       "8 + 8 > 10: wait"
     );
-    assert!(store.put(Payload::Bytes(vec![0; 2].into())).unwrap().is_some(), "8 + 2 fits");
+    assert!(store.put(vec![0; 2]).unwrap().is_some(), "8 + 2 fits");
     store.take(a).unwrap();
-    assert!(store.put(Payload::Bytes(vec![0; 8].into())).unwrap().is_some(), "room again");
+    assert!(store.put(vec![0; 8]).unwrap().is_some(), "room again");
   }
 
   #[test]
@@ -194,8 +180,8 @@ mod tests {
       budget_bytes: 10,
       fixed: true,
     });
-    store.put(Payload::Bytes(vec![0; 8].into())).unwrap().unwrap();
-    let error = store.put(Payload::Bytes(vec![0; 8].into())).unwrap_err().to_string();
+    store.put(vec![0; 8]).unwrap().unwrap();
+    let error = store.put(vec![0; 8]).unwrap_err().to_string();
     assert_eq!(
       error,
       "payload buffer capacity exceeded (payload.mode \"fixed\"): 8 bytes do not fit beside 8 in flight (payload.payloadMaxByteLength 10)"
@@ -208,7 +194,6 @@ mod ops {
   use deno_core::v8;
   use deno_core::OpState;
 
-  use super::Payload;
   use crate::buffers;
   use crate::errors::KnittingError;
   use crate::pool::lane_of;
@@ -228,20 +213,7 @@ mod ops {
   ) -> Result<i32, KnittingError> {
     let payloads = &lane_of(state, pool, lane)?.payloads;
     payloads.check_size(bytes.len())?;
-    Ok(js_handle(payloads.put(Payload::Bytes(buffers::copy_of(bytes)))?))
-  }
-
-  /// Encode a string as UTF-8 straight into the lane's payload store.
-  #[op2(fast)]
-  pub fn op_knitting_put_text(
-    state: &mut OpState,
-    #[smi] pool: u32,
-    #[smi] lane: u32,
-    #[string] text: String,
-  ) -> Result<i32, KnittingError> {
-    Ok(js_handle(
-      lane_of(state, pool, lane)?.payloads.put(Payload::Text(text))?,
-    ))
+    Ok(js_handle(payloads.put(buffers::copy_of(bytes))?))
   }
 
   /// Hand the payload to JS as a `Uint8Array` over the very buffer the
@@ -254,27 +226,10 @@ mod ops {
     #[smi] lane: u32,
     #[smi] handle: u32,
   ) -> Result<v8::Local<'s, v8::Uint8Array>, KnittingError> {
-    let bytes = match lane_of(state, pool, lane)?.payloads.take(handle)? {
-      Payload::Bytes(bytes) => bytes,
-      Payload::Text(text) => text.into_bytes(),
-    };
+    let bytes = lane_of(state, pool, lane)?.payloads.take(handle)?;
     let length = bytes.len();
     let buffer = v8::ArrayBuffer::with_backing_store(scope, &buffers::into_backing_store(bytes));
     Ok(v8::Uint8Array::new(scope, buffer, 0, length).expect("a Uint8Array over a whole ArrayBuffer"))
-  }
-
-  #[op2]
-  #[string]
-  pub fn op_knitting_take_text(
-    state: &mut OpState,
-    #[smi] pool: u32,
-    #[smi] lane: u32,
-    #[smi] handle: u32,
-  ) -> Result<String, KnittingError> {
-    match lane_of(state, pool, lane)?.payloads.take(handle)? {
-      Payload::Text(text) => Ok(text),
-      Payload::Bytes(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-    }
   }
 }
 
