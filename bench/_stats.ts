@@ -30,3 +30,14 @@ export function cpuSeconds() {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Benches check every result: throws when one is not what was expected. */
+export function expectSame(expected: unknown, back: unknown) {
+  if (back !== expected) throw new Error(`a result came back different: expected ${String(expected)}, got ${String(back)}`);
+}
+
+/** Checks a batch of results against what was sent, in order. */
+export function expectAll(expected: unknown[], back: unknown[]) {
+  if (back.length !== expected.length) throw new Error(`${back.length} results for ${expected.length} calls`);
+  for (let i = 0; i < expected.length; i++) expectSame(expected[i], back[i]);
+}

@@ -1,7 +1,7 @@
 // Knitting vs Web Workers + postMessage, in one knit process.
 // Run: knit run -A bench/ipc.ts   (release build)
 import { createPool, isMain, task } from "knitting";
-import { cpuSeconds, sleep, summarize, table } from "./_stats.ts";
+import { cpuSeconds, expectAll, expectSame, sleep, summarize, table } from "./_stats.ts";
 import { webWorkers } from "./_web_workers.ts";
 
 export const echo = task({ f: (value: unknown) => value });
@@ -18,8 +18,9 @@ async function sequential(echo: Echo, n: number) {
   const samples = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const start = performance.now();
-    await echo("hello");
+    const back = await echo("hello");
     samples[i] = (performance.now() - start) * 1000;
+    expectSame("hello", back);
   }
   return summarize(samples);
 }
@@ -28,7 +29,7 @@ async function burst(echo: Echo, size: number, rounds: number) {
   const batch = Array.from({ length: size }, (_, i) => `m${i}`);
   for (let i = 0; i < 50; i++) await Promise.all(batch.map(echo));
   const start = performance.now();
-  for (let r = 0; r < rounds; r++) await Promise.all(batch.map(echo));
+  for (let r = 0; r < rounds; r++) expectAll(batch, await Promise.all(batch.map(echo)));
   return (size * rounds) / ((performance.now() - start) / 1000);
 }
 

@@ -3,7 +3,7 @@
 // Knitting and Web Workers + postMessage. The figure: p99 / p50.
 // Run: knit run -A bench/oversubscribed.ts [calls=20000]
 import { createPool, isMain, task } from "knitting";
-import { summarize, table } from "./_stats.ts";
+import { expectSame, summarize, table } from "./_stats.ts";
 import { webWorkers } from "./_web_workers.ts";
 
 export const echo = task({ f: (value: unknown) => value });
@@ -18,8 +18,9 @@ async function latencies(send: (value: unknown) => Promise<unknown>, calls: numb
   const lane = async () => {
     while (left-- > 0) {
       const start = performance.now();
-      await send("hello");
+      const back = await send("hello");
       samples.push((performance.now() - start) * 1000);
+      expectSame("hello", back);
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));

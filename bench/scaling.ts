@@ -4,7 +4,7 @@
 // Run: knit run -A bench/scaling.ts [tasks=64] [rounds=5]
 import { createPool, isMain, task } from "knitting";
 import { work } from "./uneven_work.ts";
-import { summarize, table } from "./_stats.ts";
+import { expectAll, summarize, table } from "./_stats.ts";
 import { webWorkers } from "./_web_workers.ts";
 
 export const busy = task({ f: work });
@@ -18,8 +18,9 @@ async function wall(run: (ms: number) => Promise<unknown>) {
   const walls = [];
   for (let r = 0; r < ROUNDS; r++) {
     const start = performance.now();
-    await Promise.all(Array.from({ length: TASKS }, () => run(COST_MS)));
+    const back = await Promise.all(Array.from({ length: TASKS }, () => run(COST_MS)));
     walls.push(performance.now() - start);
+    expectAll(Array(TASKS).fill(COST_MS), back);
   }
   return summarize(walls).p50;
 }

@@ -6,7 +6,7 @@
 // Run: knit run -A bench/uneven.ts [tasks=400] [rounds=5]
 import { createPool, isMain, task } from "knitting";
 import { costs, work } from "./uneven_work.ts";
-import { summarize, table } from "./_stats.ts";
+import { expectAll, summarize, table } from "./_stats.ts";
 import { webWorkers } from "./_web_workers.ts";
 
 export const busy = task({ f: work });
@@ -24,8 +24,9 @@ async function measure(run: Run) {
   const walls = [];
   for (let r = 0; r < ROUNDS; r++) {
     const start = performance.now();
-    await Promise.all(list.map(run));
+    const back = await Promise.all(list.map(run));
     walls.push(performance.now() - start);
+    expectAll(list, back);
   }
   const wall = summarize(walls).p50;
   return { wallMs: wall, efficiency: totalWorkMs / (THREADS * wall) };

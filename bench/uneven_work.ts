@@ -1,10 +1,11 @@
 // Synchronous CPU work of a given length (ms), shared by the Knitting task and
-// the Web Worker of bench/uneven.ts so both run the same code.
+// the Web Worker of bench/uneven.ts so both run the same code. Returns `ms`,
+// so the caller can check each result.
 export function work(ms: number) {
   const end = performance.now() + ms;
   let spins = 0;
   while (performance.now() < end) spins++;
-  return spins;
+  return spins >= 0 ? ms : NaN;
 }
 
 /** A seeded heavy-tailed list of task costs: most short, a few long. */
