@@ -20,7 +20,7 @@ import {
 import { core } from "ext:core/mod.js";
 import { decode } from "ext:deno_knitting/01_codec.js";
 import { L, responseSlot, SpinBudget } from "ext:deno_knitting/02_mailbox.js";
-import { Call, HostLane, LIVE, SETTLED } from "ext:deno_knitting/03_host_lane.js";
+import { HostLane, LIVE, newCall, SETTLED } from "ext:deno_knitting/03_host_lane.js";
 import {
   AbortSignalPoolExhaustedError,
   HardTimeoutError,
@@ -127,7 +127,7 @@ export class HostPool {
       if (index > INDEX_MASK) return Promise.reject(new RangeError("Knitting: more than 4M calls in flight"));
       this.#generations.push(0);
     }
-    const c = new Call(((this.#generations[index] << INDEX_BITS) | index) >>> 0, fn, task);
+    const c = newCall(((this.#generations[index] << INDEX_BITS) | index) >>> 0, fn, task);
     this.#calls[index] = c;
     const { promise, resolve, reject } = Promise.withResolvers();
     c.resolve = resolve;

