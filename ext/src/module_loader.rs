@@ -111,7 +111,12 @@ impl KnitModuleLoader {
     let code = std::fs::read_to_string(&path)
       .map_err(|e| JsErrorBox::generic(format!("Cannot load module {}: {e}", path.display())))?;
     if module_type == ModuleType::Json {
-      return Ok(ModuleSource::new(module_type, ModuleSourceCode::String(code.into()), specifier, None));
+      return Ok(ModuleSource::new(
+        module_type,
+        ModuleSourceCode::String(code.into()),
+        specifier,
+        None,
+      ));
     }
     let prepared = prepare(specifier, code, media_type)?;
     self.trusted.borrow_mut().extend(

@@ -164,10 +164,7 @@ mod tests {
       fixed: false,
     });
     let a = store.put(vec![0; 8]).unwrap().unwrap();
-    assert!(
-      store.put(vec![0; 8]).unwrap().is_none(),
-      "8 + 8 > 10: wait"
-    );
+    assert!(store.put(vec![0; 8]).unwrap().is_none(), "8 + 8 > 10: wait");
     assert!(store.put(vec![0; 2]).unwrap().is_some(), "8 + 2 fits");
     store.take(a).unwrap();
     assert!(store.put(vec![0; 8]).unwrap().is_some(), "room again");

@@ -48,7 +48,11 @@ fn cache() -> &'static Cache {
 
 /// `code` (of `media_type`) ready to load, from the cache when the same
 /// source was prepared before in this process.
-pub fn prepare(specifier: &ModuleSpecifier, code: String, media_type: MediaType) -> Result<Arc<Prepared>, ModuleLoaderError> {
+pub fn prepare(
+  specifier: &ModuleSpecifier,
+  code: String,
+  media_type: MediaType,
+) -> Result<Arc<Prepared>, ModuleLoaderError> {
   let cache = cache();
   let source_hash = cache.hasher.hash_one(&code);
   if let Some(hit) = cache.entries.lock().unwrap().get(specifier) {
@@ -139,11 +143,27 @@ mod tests {
     let first = prepare(&url, source.into(), MediaType::TypeScript).unwrap();
     assert!(first.code.contains("const a = 1"), "types are gone: {}", first.code);
     assert!(first.source_map.is_some());
-    assert_eq!(first.static_imports, ["./b.ts", "./c.js", "./d.ts"], "import() is not a static import");
+    assert_eq!(
+      first.static_imports,
+      ["./b.ts", "./c.js", "./d.ts"],
+      "import() is not a static import"
+    );
     let again = prepare(&url, source.into(), MediaType::TypeScript).unwrap();
-    assert!(Arc::ptr_eq(&first, &again), "a second runtime reuses the first one's work");
-    let edited = prepare(&url, "const a: number = 2;\nexport { a };\n".into(), MediaType::TypeScript).unwrap();
-    assert!(edited.code.contains("const a = 2"), "an edited file is prepared again: {}", edited.code);
+    assert!(
+      Arc::ptr_eq(&first, &again),
+      "a second runtime reuses the first one's work"
+    );
+    let edited = prepare(
+      &url,
+      "const a: number = 2;\nexport { a };\n".into(),
+      MediaType::TypeScript,
+    )
+    .unwrap();
+    assert!(
+      edited.code.contains("const a = 2"),
+      "an edited file is prepared again: {}",
+      edited.code
+    );
     assert!(edited.static_imports.is_empty());
   }
 
