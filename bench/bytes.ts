@@ -1,11 +1,10 @@
 // Moving bytes: 64 concurrent echoes of a 1 MiB Uint8Array (and of a 1 MiB
-// string), Knitting vs Web
-// Workers + postMessage in this one knit process. GB/s = 64 MiB / wall time
-// (as the original's docs count it; every echo crosses twice). Every byte of
-// every result is checked.
+// string), Knitting vs Web Workers + postMessage in this one knit process.
+// GB/s = 64 MiB / wall time (as the original's docs count it; every echo
+// crosses twice). Every byte of every result is checked.
 // Run: knit run -A bench/bytes.ts [rounds=20]
 import { createPool, isMain, task } from "knitting";
-import { summarize, table } from "./_stats.ts";
+import { expectAll, summarize, table } from "./_stats.ts";
 import { webWorkers } from "./_web_workers.ts";
 
 export const echo = task({ f: (bytes: Uint8Array) => bytes });
@@ -16,33 +15,39 @@ const SIZE = 1 << 20;
 const ROUNDS = Number(Deno.args[0] ?? 20);
 
 // Random bytes, so a misplaced or stale block cannot pass the check.
-const blocks = Array.from({ length: COUNT }, () => {
-  const block = new Uint8Array(SIZE);
-  for (let at = 0; at < SIZE; at += 65536) crypto.getRandomValues(block.subarray(at, at + 65536));
-  return block;
-});
+function randomBlocks() {
+  return Array.from({ length: COUNT }, () => {
+    const block = new Uint8Array(SIZE);
+    for (let at = 0; at < SIZE; at += 65536) crypto.getRandomValues(block.subarray(at, at + 65536));
+    return block;
+  });
+}
 
 const digest = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)).join();
-const expected = await Promise.all(blocks.map(digest));
 
-/** Every byte of every echo, by its SHA-256 (outside the timed part). */
-async function check(back: unknown[]) {
-  for (let i = 0; i < COUNT; i++) {
-    const bytes = back[i];
-    if (!(bytes instanceof Uint8Array) || bytes.length !== SIZE || (await digest(bytes)) !== expected[i]) {
-      throw new Error(`block ${i} came back different`);
+/** Checks every byte of every echo by its SHA-256 (outside the timed part). */
+async function byteChecker(blocks: Uint8Array[]) {
+  const expected = await Promise.all(blocks.map(digest));
+  return async (back: unknown[]) => {
+    for (let i = 0; i < COUNT; i++) {
+      const bytes = back[i];
+      if (!(bytes instanceof Uint8Array) || bytes.length !== SIZE || (await digest(bytes)) !== expected[i]) {
+        throw new Error(`block ${i} came back different`);
+      }
     }
-  }
+  };
 }
 
 // The same amount as 1 MiB strings (ASCII with a few multi-byte characters).
-const texts = Array.from({ length: COUNT }, (_, i) => `${i}:é🧶:` + "knitting ".repeat(SIZE / 9).slice(0, SIZE - 12));
-
-async function checkTexts(back: unknown[]) {
-  for (let i = 0; i < COUNT; i++) if (back[i] !== texts[i]) throw new Error(`string ${i} came back different`);
+function texts() {
+  return Array.from({ length: COUNT }, (_, i) => `${i}:é🧶:` + "knitting ".repeat(SIZE / 9).slice(0, SIZE - 12));
 }
 
-async function measure(send: (value: unknown) => Promise<unknown>, values: unknown[] = blocks, verify = check) {
+async function measure(
+  send: (value: unknown) => Promise<unknown>,
+  values: unknown[],
+  verify: (back: unknown[]) => unknown,
+) {
   const seconds = [];
   for (let r = 0; r < ROUNDS + 2; r++) {
     const start = performance.now();
@@ -59,10 +64,14 @@ async function measure(send: (value: unknown) => Promise<unknown>, values: unkno
 if (isMain) {
   const pool = createPool({ threads: THREADS })({ echo });
   const web = await webWorkers(new URL("./echo_worker.ts", import.meta.url), THREADS, "leastBusy");
-  const knitting = await measure(pool.call.echo);
-  const postMessage = await measure(web.send);
-  const knittingText = await measure(pool.call.echo, texts, checkTexts);
-  const postMessageText = await measure(web.send, texts, checkTexts);
+  const blocks = randomBlocks();
+  const checkBytes = await byteChecker(blocks);
+  const knitting = await measure(pool.call.echo, blocks, checkBytes);
+  const postMessage = await measure(web.send, blocks, checkBytes);
+  const strings = texts();
+  const checkStrings = (back: unknown[]) => expectAll(strings, back);
+  const knittingText = await measure(pool.call.echo, strings, checkStrings);
+  const postMessageText = await measure(web.send, strings, checkStrings);
   await pool.shutdown();
   web.close();
   console.log(`${COUNT} concurrent echoes of ${SIZE / (1 << 20)} MiB, ${THREADS} threads, ${ROUNDS} rounds`);

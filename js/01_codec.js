@@ -3,8 +3,9 @@
 // go to the lane's payload store in Rust and the slot carries the handle.
 //
 // Small strings travel as UTF-16 code units (lossless, no op call); large
-// ones in the structured serializer's form, as bytes. Objects and arrays are checked (so an
-// unsupported value is named with its path) and then structured-serialized.
+// ones as the structured serializer's bytes. Objects and arrays are checked
+// (so an unsupported value is named with its path) and then
+// structured-serialized.
 //
 // `encode` returns false, having published nothing, when the lane's payload
 // budget is spent: the caller keeps the value and tries again later.

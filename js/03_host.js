@@ -528,13 +528,15 @@ export class HostPool {
           continue;
         }
         // Spin only when a ready worker may answer soon; workers that are
-        // still starting need the cores more (they ring when ready).
-        if (spins === 0 && !this.#anyWorkerAnswering()) spins = this.#spin.budget;
-        if (++spins < this.#spin.budget) {
-          if ((spins & RELAX_EVERY) === 0) op_knitting_relax();
-          continue;
+        // still starting need the cores more (they ring when ready), and
+        // parking for them says nothing about how long to spin.
+        if (spins > 0 || this.#anyWorkerAnswering()) {
+          if (++spins < this.#spin.budget) {
+            if ((spins & RELAX_EVERY) === 0) op_knitting_relax();
+            continue;
+          }
+          this.#spin.parked();
         }
-        if (spins === this.#spin.budget) this.#spin.parked();
         this.#setHostParked(1);
         if (!this.#anythingDue()) await op_knitting_host_park(this.#id);
         this.#setHostParked(0);

@@ -110,25 +110,22 @@ impl KnitModuleLoader {
     };
     let code = std::fs::read_to_string(&path)
       .map_err(|e| JsErrorBox::generic(format!("Cannot load module {}: {e}", path.display())))?;
-    if module_type == ModuleType::Json {
-      return Ok(ModuleSource::new(
-        module_type,
-        ModuleSourceCode::String(code.into()),
-        specifier,
-        None,
-      ));
-    }
-    let prepared = prepare(specifier, code, media_type)?;
-    self.trusted.borrow_mut().extend(
-      prepared
-        .static_imports
-        .iter()
-        .filter_map(|import| resolve_import(import, specifier.as_str()).ok()),
-    );
-    let code = prepared.code.clone();
-    if prepared.source_map.is_some() {
-      self.source_maps.borrow_mut().insert(specifier.to_string(), prepared);
-    }
+    let code = if module_type == ModuleType::Json {
+      code
+    } else {
+      let prepared = prepare(specifier, code, media_type)?;
+      self.trusted.borrow_mut().extend(
+        prepared
+          .static_imports
+          .iter()
+          .filter_map(|import| resolve_import(import, specifier.as_str()).ok()),
+      );
+      let code = prepared.code.clone();
+      if prepared.source_map.is_some() {
+        self.source_maps.borrow_mut().insert(specifier.to_string(), prepared);
+      }
+      code
+    };
     Ok(ModuleSource::new(
       module_type,
       ModuleSourceCode::String(code.into()),

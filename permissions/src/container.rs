@@ -156,15 +156,8 @@ mod tests {
   use super::*;
   use crate::policy::Policy;
   use crate::resolve::resolve;
+  use crate::resolve::tests::temp_project;
   use crate::resolve::Context;
-
-  /// A fresh directory per test (tests run in parallel).
-  fn project(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("knitting-container-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    canonical(&dir)
-  }
 
   fn strict_container(cwd: &Path) -> PermissionsContainer {
     let context = Context {
@@ -183,7 +176,7 @@ mod tests {
 
   #[test]
   fn strict_reads_the_project_but_not_secrets_or_the_system() {
-    let cwd = project("strict");
+    let cwd = temp_project("container-strict");
     std::fs::write(cwd.join("data.txt"), "ok").unwrap();
     let container = strict_container(&cwd);
     assert!(can_read(&container, &cwd.join("data.txt")));
@@ -198,7 +191,7 @@ mod tests {
 
   #[test]
   fn a_symlink_in_the_project_is_judged_by_its_target() {
-    let cwd = project("symlink");
+    let cwd = temp_project("container-symlink");
     std::os::unix::fs::symlink("/etc/hostname", cwd.join("innocent")).unwrap();
     let container = strict_container(&cwd);
     let error = container

@@ -271,12 +271,14 @@ pub fn resolve(policy: &Policy, context: &Context) -> Resolved {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
   use serde_json::json;
 
   use super::*;
 
-  fn temp_project(name: &str) -> PathBuf {
+  /// A fresh, canonical directory per test (tests run in parallel, so each
+  /// passes its own name), for this crate's tests.
+  pub(crate) fn temp_project(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("knitting-permissions-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
