@@ -65,6 +65,13 @@ pub struct RunArgs {
   /// The permission policy (a JSON file) of pools that name none
   #[arg(long = "policy", value_name = "FILE")]
   pub policy: Option<PathBuf>,
+  /// The deno.json (or deno.jsonc) to use, instead of the one found from the
+  /// module's directory upwards
+  #[arg(short = 'c', long = "config", value_name = "FILE")]
+  pub config: Option<PathBuf>,
+  /// An import map file, instead of the config's "imports" and "scopes"
+  #[arg(long = "import-map", value_name = "FILE")]
+  pub import_map: Option<PathBuf>,
   /// The module to run (.js, .mjs, .ts, .mts, .tsx, .jsx), then the script's
   /// own arguments (Deno.args): everything after the module is the script's.
   #[arg(value_name = "FILE [ARGS]", required = true, num_args = 1.., trailing_var_arg = true)]

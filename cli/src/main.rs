@@ -142,6 +142,15 @@ fn run(args: RunArgs) -> i32 {
     Ok(policy) => policy,
     Err(message) => return usage_error(message),
   };
+  let resolution = match deno_knitting::Resolution::new(deno_knitting::ResolutionOptions {
+    cwd: cwd.clone(),
+    start_dir: path.parent().map(PathBuf::from),
+    config: args.config.clone(),
+    import_map: args.import_map.clone(),
+  }) {
+    Ok(resolution) => resolution,
+    Err(e) => return usage_error(e),
+  };
   let snapshot = runtime_snapshot();
   if let Some(snapshot) = snapshot {
     // Worker runtimes made while the program loads, for its first pool:
@@ -158,7 +167,10 @@ fn run(args: RunArgs) -> i32 {
     }
   }
   let host = HostConfig {
-    factory: Arc::new(DenoWorkerFactory { snapshot }),
+    factory: Arc::new(DenoWorkerFactory {
+      snapshot,
+      resolution: resolution.clone(),
+    }),
     permissions: options,
     default_policy,
   };
@@ -171,6 +183,7 @@ fn run(args: RunArgs) -> i32 {
       main_module: main_module.clone(),
       permissions,
       args: args.script_args(),
+      resolution,
       extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(host))],
       trusted_modules: vec![],
       snapshot,

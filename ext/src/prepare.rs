@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 use deno_ast::swc::ast::ModuleDecl;
 use deno_ast::swc::ast::ModuleItem;
 use deno_ast::MediaType;
+use deno_ast::ModuleKind;
 use deno_ast::ParseParams;
 use deno_ast::ParsedSource;
 use deno_ast::ProgramRef;
@@ -25,14 +26,21 @@ use deno_core::error::ModuleLoaderError;
 use deno_core::ModuleSpecifier;
 use deno_error::JsErrorBox;
 
+use crate::resolution::Resolution;
+use crate::resolution::TranspileConfig;
+
 pub struct Prepared {
   source_hash: u64,
-  /// JavaScript, ready for the engine.
+  /// JavaScript, ready for the engine (for CommonJS: the module's body,
+  /// which `require` runs and Deno's CJS analysis reads).
   pub code: String,
   pub source_map: Option<Vec<u8>>,
   /// The specifiers of `import … from "x"`, `export … from "x"` (as
   /// written, unresolved).
   pub static_imports: Vec<String>,
+  /// CommonJS (`.cjs`, or `.js` under `"type": "commonjs"` and written as a
+  /// script): loaded through deno_node's `require`.
+  pub is_cjs: bool,
 }
 
 #[derive(Default)]
@@ -46,41 +54,55 @@ fn cache() -> &'static Cache {
   CACHE.get_or_init(Cache::default)
 }
 
-/// `code` (of `media_type`) ready to load, from the cache when the same
-/// source was prepared before in this process.
+/// `code` (of `media_type`) ready to load, compiled as the program's
+/// configuration says; from the cache when the same source was prepared
+/// before in this process.
 pub fn prepare(
+  resolution: &Resolution,
   specifier: &ModuleSpecifier,
   code: String,
   media_type: MediaType,
 ) -> Result<Arc<Prepared>, ModuleLoaderError> {
+  let config = resolution.transpile_config(specifier)?;
   let cache = cache();
-  let source_hash = cache.hasher.hash_one(&code);
+  let source_hash = cache.hasher.hash_one((&code, config.hash));
   if let Some(hit) = cache.entries.lock().unwrap().get(specifier) {
     if hit.source_hash == source_hash {
       return Ok(hit.clone());
     }
   }
-  let fresh = Arc::new(prepare_now(specifier, code, media_type, source_hash)?);
+  let fresh = Arc::new(prepare_now(
+    resolution,
+    specifier,
+    code,
+    media_type,
+    &config,
+    source_hash,
+  )?);
   cache.entries.lock().unwrap().insert(specifier.clone(), fresh.clone());
   Ok(fresh)
 }
 
 fn prepare_now(
+  resolution: &Resolution,
   specifier: &ModuleSpecifier,
   code: String,
   media_type: MediaType,
+  config: &TranspileConfig,
   source_hash: u64,
 ) -> Result<Prepared, ModuleLoaderError> {
   let transpile = !matches!(media_type, MediaType::JavaScript | MediaType::Mjs | MediaType::Cjs);
-  let parsed = deno_ast::parse_module(ParseParams {
+  let maybe_cjs = resolution.is_maybe_cjs(specifier, media_type)?;
+  let parsed = deno_ast::parse_program(ParseParams {
     specifier: specifier.clone(),
     text: code.as_str().into(),
     media_type,
-    capture_tokens: false,
+    capture_tokens: maybe_cjs,
     scope_analysis: false,
     maybe_syntax: None,
   })
   .map_err(JsErrorBox::from_err)?;
+  let is_cjs = maybe_cjs && resolution.is_cjs(specifier, media_type, parsed.compute_is_script())?;
   let static_imports = static_imports(&parsed);
   if !transpile {
     return Ok(Prepared {
@@ -88,16 +110,15 @@ fn prepare_now(
       code,
       source_map: None,
       static_imports,
+      is_cjs,
     });
   }
   let emitted = parsed
     .transpile(
-      &deno_ast::TranspileOptions {
-        imports_not_used_as_values: deno_ast::ImportsNotUsedAsValues::Remove,
-        decorators: deno_ast::DecoratorsTranspileOption::Ecma,
-        ..Default::default()
+      &config.options,
+      &deno_ast::TranspileModuleOptions {
+        module_kind: Some(if is_cjs { ModuleKind::Cjs } else { ModuleKind::Esm }),
       },
-      &deno_ast::TranspileModuleOptions { module_kind: None },
       &deno_ast::EmitOptions {
         source_map: SourceMapOption::Separate,
         inline_sources: true,
@@ -111,6 +132,7 @@ fn prepare_now(
     code: emitted.text,
     source_map: emitted.source_map.map(String::into_bytes),
     static_imports,
+    is_cjs,
   })
 }
 
@@ -134,13 +156,24 @@ fn static_imports(parsed: &ParsedSource) -> Vec<String> {
 #[cfg(test)]
 mod tests {
   use super::*;
+  use crate::resolution::ResolutionOptions;
+
+  /// No deno.json or package.json: Deno's defaults.
+  fn no_config() -> Arc<Resolution> {
+    Resolution::new(ResolutionOptions {
+      cwd: std::env::temp_dir().join("prepare-test-no-config"),
+      ..Default::default()
+    })
+    .unwrap()
+  }
 
   #[test]
   fn typescript_is_prepared_once_per_source_text() {
+    let resolution = no_config();
     let url = ModuleSpecifier::parse("file:///prepare-test/a.ts").unwrap();
     let source = "import { b } from \"./b.ts\";\nexport * from './c.js';\nexport { d } from \"./d.ts\";\n\
                   const a: number = 1;\nconst later = () => import(\"./dynamic.ts\");\nexport { a, b, later };\n";
-    let first = prepare(&url, source.into(), MediaType::TypeScript).unwrap();
+    let first = prepare(&resolution, &url, source.into(), MediaType::TypeScript).unwrap();
     assert!(first.code.contains("const a = 1"), "types are gone: {}", first.code);
     assert!(first.source_map.is_some());
     assert_eq!(
@@ -148,12 +181,13 @@ mod tests {
       ["./b.ts", "./c.js", "./d.ts"],
       "import() is not a static import"
     );
-    let again = prepare(&url, source.into(), MediaType::TypeScript).unwrap();
+    let again = prepare(&resolution, &url, source.into(), MediaType::TypeScript).unwrap();
     assert!(
       Arc::ptr_eq(&first, &again),
       "a second runtime reuses the first one's work"
     );
     let edited = prepare(
+      &resolution,
       &url,
       "const a: number = 2;\nexport { a };\n".into(),
       MediaType::TypeScript,
@@ -169,10 +203,35 @@ mod tests {
 
   #[test]
   fn javascript_is_loaded_as_written() {
+    let resolution = no_config();
     let url = ModuleSpecifier::parse("file:///prepare-test/plain.js").unwrap();
     let source = "import x from './x.js';\nexport default x + 1;\n";
-    let prepared = prepare(&url, source.into(), MediaType::JavaScript).unwrap();
+    let prepared = prepare(&resolution, &url, source.into(), MediaType::JavaScript).unwrap();
     assert_eq!(prepared.code, source);
     assert_eq!(prepared.static_imports, ["./x.js"]);
+  }
+
+  #[test]
+  fn cjs_files_are_commonjs_and_scripts_elsewhere_are_not() {
+    let resolution = no_config();
+    let cjs = ModuleSpecifier::parse("file:///prepare-test/legacy.cjs").unwrap();
+    let prepared = prepare(&resolution, &cjs, "module.exports = 1;\n".into(), MediaType::Cjs).unwrap();
+    assert!(prepared.is_cjs);
+    assert!(prepared.static_imports.is_empty());
+    // Without a package.json saying "type": "commonjs", a .js script is ESM (as in Deno).
+    let js = ModuleSpecifier::parse("file:///prepare-test/script.js").unwrap();
+    let prepared = prepare(&resolution, &js, "globalThis.x = 1;\n".into(), MediaType::JavaScript).unwrap();
+    assert!(!prepared.is_cjs);
+    // TypeScript written as CommonJS compiles to CommonJS.
+    let cts = ModuleSpecifier::parse("file:///prepare-test/helper.cts").unwrap();
+    let prepared = prepare(
+      &resolution,
+      &cts,
+      "const n: number = 2;\nmodule.exports = { n };\n".into(),
+      MediaType::Cts,
+    )
+    .unwrap();
+    assert!(prepared.is_cjs);
+    assert!(prepared.code.contains("module.exports"), "{}", prepared.code);
   }
 }

@@ -9,6 +9,7 @@ use deno_core::Extension;
 use deno_core::ModuleSpecifier;
 use deno_core::SharedArrayBufferStore;
 use deno_runtime::deno_fs::RealFs;
+use deno_runtime::deno_node::NodeExtInitServices;
 use deno_runtime::deno_permissions::PermissionsContainer;
 use deno_runtime::deno_web::BlobStore;
 use deno_runtime::ops::worker_host::CreateWebWorkerArgs;
@@ -24,6 +25,7 @@ use deno_runtime::BootstrapOptions;
 use deno_runtime::FeatureChecker;
 
 use crate::module_loader::KnitModuleLoader;
+use crate::resolution::Resolution;
 use crate::snapshot::RuntimeSnapshot;
 
 pub(crate) type NpmChecker = deno_resolver::npm::DenoInNpmPackageChecker;
@@ -42,6 +44,8 @@ pub struct RuntimeSpec {
   pub main_module: ModuleSpecifier,
   pub permissions: PermissionsContainer,
   pub args: Vec<String>,
+  /// How the program's modules are found (one for all its runtimes).
+  pub resolution: Arc<Resolution>,
   pub extensions: Vec<Extension>,
   /// Modules the runtime imports dynamically for itself (not checked).
   pub trusted_modules: Vec<ModuleSpecifier>,
@@ -55,14 +59,19 @@ pub struct RuntimeSpec {
 
 /// A `MainWorker` with the knit module loader and Web Worker support.
 pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
+  let loader = KnitModuleLoader::new(
+    spec.resolution.clone(),
+    Some(spec.permissions.clone()),
+    spec.trusted_modules,
+  );
   let services = WorkerServiceOptions::<NpmChecker, NpmResolver, Sys> {
     blob_store: Arc::new(BlobStore::default()),
     broadcast_channel: Default::default(),
     deno_rt_native_addon_loader: None,
     feature_checker: Arc::new(FeatureChecker::default()),
     fs: Arc::new(RealFs),
-    module_loader: KnitModuleLoader::new(Some(spec.permissions.clone()), spec.trusted_modules),
-    node_services: None,
+    module_loader: loader.clone(),
+    node_services: Some(node_services(&spec.resolution, loader)),
     npm_process_state_provider: None,
     permissions: spec.permissions,
     root_cert_store_provider: None,
@@ -78,9 +87,10 @@ pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
     residual_lazy_js_sources: spec.snapshot.map_or(&[], |s| s.residual_js),
     residual_lazy_esm_sources: spec.snapshot.map_or(&[], |s| s.residual_esm),
     unconfigured_runtime: spec.unconfigured,
-    create_web_worker_cb: create_web_worker_callback(),
+    create_web_worker_cb: create_web_worker_callback(spec.resolution.clone()),
     bootstrap: BootstrapOptions {
       args: spec.args,
+      has_node_modules_dir: spec.resolution.has_node_modules_dir,
       ..Default::default()
     },
     ..Default::default()
@@ -89,8 +99,9 @@ pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
 }
 
 /// Web Workers (`new Worker(url, { type: "module" })`) for code run by knit.
-pub fn create_web_worker_callback() -> Arc<CreateWebWorkerCb> {
-  Arc::new(|args: CreateWebWorkerArgs| {
+pub fn create_web_worker_callback(resolution: Arc<Resolution>) -> Arc<CreateWebWorkerCb> {
+  Arc::new(move |args: CreateWebWorkerArgs| {
+    let loader = KnitModuleLoader::new(resolution.clone(), Some(args.permissions.clone()), vec![]);
     let services = WebWorkerServiceOptions::<NpmChecker, NpmResolver, Sys> {
       blob_store: Arc::new(BlobStore::default()),
       broadcast_channel: Default::default(),
@@ -99,8 +110,8 @@ pub fn create_web_worker_callback() -> Arc<CreateWebWorkerCb> {
       feature_checker: Arc::new(FeatureChecker::default()),
       fs: Arc::new(RealFs),
       main_inspector_session_tx: Default::default(),
-      module_loader: KnitModuleLoader::new(Some(args.permissions.clone()), vec![]) as Rc<_>,
-      node_services: None,
+      module_loader: loader.clone(),
+      node_services: Some(node_services(&resolution, loader)),
       npm_process_state_provider: None,
       permissions: args.permissions,
       root_cert_store_provider: None,
@@ -114,6 +125,7 @@ pub fn create_web_worker_callback() -> Arc<CreateWebWorkerCb> {
       // Without a location the worker bootstrap fails on `new URL(null)`.
       bootstrap: BootstrapOptions {
         location: Some(args.main_module.clone()),
+        has_node_modules_dir: resolution.has_node_modules_dir,
         ..Default::default()
       },
       extensions: vec![],
@@ -123,7 +135,7 @@ pub fn create_web_worker_callback() -> Arc<CreateWebWorkerCb> {
       unsafely_ignore_certificate_errors: None,
       create_params: None,
       seed: None,
-      create_web_worker_cb: create_web_worker_callback(),
+      create_web_worker_cb: create_web_worker_callback(resolution.clone()),
       format_js_error_fn: None,
       worker_type: args.worker_type,
       cache_storage_dir: None,
@@ -141,4 +153,18 @@ pub fn create_web_worker_callback() -> Arc<CreateWebWorkerCb> {
     };
     WebWorker::bootstrap_from_options(services, options)
   })
+}
+
+/// What deno_node's `require` and `node:module` need: the program's
+/// resolvers, and this runtime's loader as `require`'s file reader.
+fn node_services(
+  resolution: &Resolution,
+  loader: Rc<KnitModuleLoader>,
+) -> NodeExtInitServices<NpmChecker, NpmResolver, Sys> {
+  NodeExtInitServices {
+    node_require_loader: loader,
+    node_resolver: resolution.node_resolver.clone(),
+    pkg_json_resolver: resolution.pkg_json_resolver.clone(),
+    sys: Sys::default(),
+  }
 }

@@ -19,6 +19,7 @@ use crate::layout::Word;
 use crate::layout::LANE_READY;
 use crate::module_loader::WORKER_URL;
 use crate::pool::Lane;
+use crate::resolution::Resolution;
 use crate::runtime::create_main_worker;
 use crate::runtime::RuntimeSpec;
 use crate::snapshot::RuntimeSnapshot;
@@ -52,9 +53,10 @@ pub struct WorkerRuntimeArgs {
 /// The default factory: a deno_runtime `MainWorker`, so Web APIs and the
 /// permission-checked `Deno.*` APIs work inside tasks; from a startup
 /// snapshot when one is given (an order of magnitude faster to start).
-#[derive(Default)]
 pub struct DenoWorkerFactory {
   pub snapshot: Option<&'static RuntimeSnapshot>,
+  /// How modules are found: the host's, so workers resolve alike.
+  pub resolution: Arc<Resolution>,
 }
 
 impl WorkerRuntimeFactory for DenoWorkerFactory {
@@ -63,6 +65,7 @@ impl WorkerRuntimeFactory for DenoWorkerFactory {
       main_module: args.main_module,
       permissions: args.permissions,
       args: vec![],
+      resolution: self.resolution.clone(),
       extensions: vec![args.knitting],
       trusted_modules: args.task_modules,
       snapshot: self.snapshot,

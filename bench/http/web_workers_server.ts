@@ -1,0 +1,35 @@
+// The Hono example's routes with the heavy work on Web Workers and
+// postMessage instead of a Knitting pool: the baseline of bench/http.ts.
+//
+//   knit run -A bench/http/web_workers_server.ts [--port 3000] [--threads 2]
+import { serve } from "@hono/node-server";
+import { app } from "../../examples/hono_server/routes.ts";
+import { numberFlag } from "../../examples/shared.ts";
+
+const threads = numberFlag("threads", 2);
+const workers = Array.from({ length: threads }, () => new Worker(new URL("./route_worker.ts", import.meta.url), { type: "module" }));
+const pending = new Map<number, (value: string) => void>();
+for (const worker of workers) worker.onmessage = (event) => {
+  const { id, value } = event.data;
+  pending.get(id)!(value);
+  pending.delete(id);
+};
+let next = 0;
+function ask(kind: "ssr" | "jwt", arg: unknown): Promise<string> {
+  const id = next++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    workers[id % threads].postMessage({ id, kind, arg });
+  });
+}
+
+const hono = app({ ssr: (profile) => ask("ssr", profile), jwt: (claims) => ask("jwt", claims) });
+const server = serve({ fetch: hono.fetch, port: numberFlag("port", 3000), hostname: "127.0.0.1" }, (info) => {
+  console.error(`listening on http://127.0.0.1:${info.port} (heavy routes on ${threads} Web Workers)`);
+});
+const stop = () => {
+  Deno.removeSignalListener("SIGTERM", stop);
+  server.close();
+  for (const worker of workers) worker.terminate();
+};
+Deno.addSignalListener("SIGTERM", stop);
