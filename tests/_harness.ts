@@ -80,3 +80,19 @@ export async function rejection(promise: Promise<unknown>): Promise<any> {
     return error;
   }
 }
+
+export type KnitOutput = { code: number; stdout: string; stderr: string };
+
+/** Runs `knit` (this very binary) with `args` in a child process, killed
+ *  after `seconds` so a hang or crash fails one test, not the suite. */
+export async function knit(
+  args: string[],
+  { cwd, env, seconds = 120 }: { cwd?: string; env?: Record<string, string>; seconds?: number } = {},
+): Promise<KnitOutput> {
+  const child = new Deno.Command(Deno.execPath(), { args, cwd, env, stdout: "piped", stderr: "piped" }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), seconds * 1000);
+  const output = await child.output();
+  clearTimeout(timer);
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}

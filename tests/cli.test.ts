@@ -1,15 +1,9 @@
 // The `knit` command itself: exit codes, error output, help and version.
 import { isMain } from "knitting";
-import { assert, assertEquals, run, test } from "./_harness.ts";
+import { assert, assertEquals, knit, run, test } from "./_harness.ts";
 
-const knit = Deno.execPath();
 const fixtures = new URL("./fixtures/", import.meta.url);
-
-async function knitRun(...args: string[]) {
-  const output = await new Deno.Command(knit, { args, stdout: "piped", stderr: "piped" }).output();
-  const decoder = new TextDecoder();
-  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
-}
+const knitRun = (...args: string[]) => knit(args);
 
 test("the seed example prints hello world through a worker", async () => {
   const result = await knitRun("run", new URL("../examples/hello.ts", import.meta.url).pathname);

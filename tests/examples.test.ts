@@ -2,9 +2,8 @@
 // packages are installed by `npm ci` from examples/package-lock.json (the
 // registry is reachable in CI); the examples run with small inputs.
 import { isMain } from "knitting";
-import { assert, assertEquals, run, test } from "./_harness.ts";
+import { assert, assertEquals, knit, run, test } from "./_harness.ts";
 
-const knit = Deno.execPath();
 const examples = new URL("../examples/", import.meta.url).pathname;
 
 async function npmCi() {
@@ -32,16 +31,8 @@ let installed: Promise<void> | undefined;
 
 async function example(path: string, ...args: string[]) {
   await (installed ??= npmCi());
-  const output = await new Deno.Command(knit, {
-    args: ["run", "-A", `${examples}${path}`, ...args],
-    cwd: examples,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  const stdout = decoder.decode(output.stdout);
-  const stderr = decoder.decode(output.stderr);
-  assertEquals(output.code, 0, `${path} exited ${output.code}: ${stderr}`);
+  const { code, stdout, stderr } = await knit(["run", "-A", `${examples}${path}`, ...args], { cwd: examples });
+  assertEquals(code, 0, `${path} exited ${code}: ${stderr}`);
   return stdout.trim().split("\n");
 }
 

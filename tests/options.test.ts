@@ -3,11 +3,9 @@
 // and a warning (once) for keys the pool does not know.
 import { createPool, HardTimeoutError, isMain, task } from "knitting";
 import { delayed, mark, spin, where, whereRef, whereSlow } from "./fixtures/who.ts";
-import { assert, assertEquals, rejection, run, test } from "./_harness.ts";
+import { assert, assertEquals, knit, rejection, run, test } from "./_harness.ts";
 
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
-const knit = (args: string[], env: Record<string, string> = {}) =>
-  new Deno.Command(Deno.execPath(), { args, env, stdout: "piped", stderr: "piped" }).output();
 
 async function withPool<T>(options: object, fn: (pool: any) => Promise<T>) {
   const pool = createPool(options)({ where, whereSlow, whereRef, spin, delayed, mark });
@@ -151,8 +149,7 @@ test("worker.resolveAfterFinishingAll holds results until the worker's queue is 
 
 test("unknown and deprecated option keys warn once each, on stderr", async () => {
   const script = new URL("./fixtures/options_warn.ts", import.meta.url).pathname;
-  const { code, stderr } = await knit(["run", "-A", script]);
-  const text = new TextDecoder().decode(stderr);
+  const { code, stderr: text } = await knit(["run", "-A", script]);
   assertEquals(code, 0, text);
   const lines = text.trim().split("\n");
   assertEquals(lines.filter((l) => l.includes('option thread is unknown')).length, 1, text);
@@ -162,10 +159,9 @@ test("unknown and deprecated option keys warn once each, on stderr", async () =>
 
 test("KNITTING_DEBUG turns on debug lines from the host and the workers", async () => {
   const script = new URL("./fixtures/open_pool.ts", import.meta.url).pathname;
-  const { code, stdout, stderr } = await knit(["run", "-A", script], { KNITTING_DEBUG: "host,imports,lifecycle,signals" });
-  const text = new TextDecoder().decode(stderr);
+  const { code, stdout, stderr: text } = await knit(["run", "-A", script], { env: { KNITTING_DEBUG: "host,imports,lifecycle,signals" } });
   assertEquals(code, 0, text);
-  assertEquals(new TextDecoder().decode(stdout).trim(), "got 42");
+  assertEquals(stdout.trim(), "got 42");
   assert(/^\[host·knit·\+[\d.]+ms\] host: pool \d+: threads=2/m.test(text), text);
   assert(/^\[w[01]·knit·\+[\d.]+ms\] imports: 1 tasks from file:/m.test(text), text);
   assert(/^\[w[01]·knit·\+[\d.]+ms\] lifecycle: ready/m.test(text), text);

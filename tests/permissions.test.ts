@@ -80,6 +80,15 @@ test("strict denies env, network, subprocesses and writes to node_modules", asyn
   await denied(strict.call.writeText([`${cwd}/node_modules/planted.js`, "x"]), /node_modules/);
 });
 
+test("a denial in a worker says which permission entry of the pool opens it, not a knit flag", async () => {
+  const env = await rejection(strict.call.envGet("KNITTING_ADVICE_PROBE"));
+  assert(env instanceof Deno.errors.NotCapable, String(env));
+  assert(env.message.includes('permission: { env: { allow: ["KNITTING_ADVICE_PROBE"] } }'), env.message);
+  assert(!env.message.includes("run again"), env.message);
+  const read = await rejection(strict.call.readText(systemFile));
+  assert(read.message.includes(`permission: { read: ["${systemFile}"] }`), read.message);
+});
+
 test("strict denies a dynamic import of an https URL (as Deno does: a TypeError with the NotCapable text)", async () => {
   const error = await rejection(strict.call.importUrl("https://example.com/module.js"));
   assert(error instanceof TypeError, String(error));

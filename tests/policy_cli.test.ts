@@ -1,15 +1,9 @@
 // Policies from the command line: `knit run --policy file.json`, `knit
 // policy explain`, the host's flags as the upper bound, and `console`.
-import { assert, assertEquals, run, test } from "./_harness.ts";
+import { assert, assertEquals, knit as knitChild, run, test } from "./_harness.ts";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-const decoder = new TextDecoder();
-
-async function knit(args: string[], env: Record<string, string> = {}) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), { args, env, stdout: "piped", stderr: "piped" })
-    .output();
-  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
-}
+const knit = (args: string[], env: Record<string, string> = {}) => knitChild(args, { env });
 
 test("--policy sets the policy of pools that name none", async () => {
   const env = { KNIT_POLICY_TEST: "from the file's allow list" };

@@ -3,16 +3,10 @@
 // fixture project in fixtures/npm (packages committed, no network), run by
 // a child `knit` on the main thread and in a strict pool worker.
 import { isMain } from "knitting";
-import { assert, assertEquals, run, test } from "./_harness.ts";
+import { assert, assertEquals, knit, type KnitOutput, run, test } from "./_harness.ts";
 
-const knit = Deno.execPath();
 const project = new URL("./fixtures/npm/", import.meta.url);
-
-async function knitRun(args: string[], cwd?: string) {
-  const output = await new Deno.Command(knit, { args, cwd, stdout: "piped", stderr: "piped" }).output();
-  const decoder = new TextDecoder();
-  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
-}
+const knitRun = (args: string[], cwd?: string) => knit(args, { cwd });
 
 const expected = {
   esm: ["esm hello a", "1.0.0", "esm-sub", "esm-pkg", "esm hello b", "esm hello c"],
@@ -29,7 +23,7 @@ const expected = {
   require: ["cjs", "legacy.cjs", "fixture-config"],
 };
 
-let probed: Promise<{ code: number; stdout: string; stderr: string }> | undefined;
+let probed: Promise<KnitOutput> | undefined;
 // One child run serves the main-thread and the worker test. The project is
 // readable to the strict worker because it lies inside knit's working directory.
 const probe = () => (probed ??= knitRun(["run", "-A", new URL("main.ts", project).pathname]));

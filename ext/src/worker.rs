@@ -201,6 +201,9 @@ fn run_lane(lane: &Arc<Lane>, setup: &WorkerSetup, warm: Option<crate::prewarm::
       None,
     ),
   };
+  // A denial in task code names the pool's policy entry that would allow
+  // the access, not a knit flag (this thread runs only this worker).
+  deno_runtime::deno_permissions::set_denial_advice_for_thread(knitting_permissions::pool_denial_advice);
   tokio.block_on(async {
     let main_module = ModuleSpecifier::parse(WORKER_URL)?;
     let mut worker = setup.factory.create(WorkerRuntimeArgs {

@@ -6,12 +6,14 @@
 //! `deno_permissions` container per worker ([`container`]), which Deno's own
 //! checks then enforce inside the worker, without prompts.
 
+mod advice;
 mod container;
 mod explain;
 mod host;
 mod policy;
 mod resolve;
 
+pub use advice::pool_denial_advice;
 pub use container::container;
 pub use container::to_options;
 pub use container::CanonicalPathParser;
