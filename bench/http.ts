@@ -22,7 +22,7 @@ const routes = [
 const modes = [
   { name: "pool", args: ["examples/hono_server/hono_server.ts", "--threads", String(threads)] },
   { name: "main thread", args: ["examples/hono_server/hono_server.ts", "--host-only"] },
-  { name: "Web Workers", args: ["bench/http/web_workers_server.ts", "--threads", String(threads)] },
+  { name: "Web Workers", args: ["examples/hono_server/web_workers_server.ts", "--threads", String(threads)] },
 ];
 
 type Result = { rps: number; p50: number; p99: number; p999: number; errors: number; non2xx: number };

@@ -42,6 +42,12 @@ test("a strict pool worker resolves exactly like the main thread", async () => {
   for (const [key, value] of Object.entries(expected)) assertEquals(there[key], value, key);
 });
 
+test("a Web Worker resolves npm packages, CommonJS and built-ins like its parent", async () => {
+  const result = await knitRun(["run", "-A", new URL("web_worker.ts", project).pathname]);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(result.stdout.trim(), '["esm hello worker","cjs",true]');
+});
+
 test("config is found from the main module's directory, not the working directory", async () => {
   const result = await knitRun(["run", "-A", "main.ts"], new URL(".", project).pathname);
   assertEquals(result.code, 0, result.stderr);

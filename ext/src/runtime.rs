@@ -87,7 +87,7 @@ pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
     residual_lazy_js_sources: spec.snapshot.map_or(&[], |s| s.residual_js),
     residual_lazy_esm_sources: spec.snapshot.map_or(&[], |s| s.residual_esm),
     unconfigured_runtime: spec.unconfigured,
-    create_web_worker_cb: create_web_worker_callback(spec.resolution.clone()),
+    create_web_worker_cb: create_web_worker_callback(spec.resolution.clone(), spec.snapshot),
     bootstrap: BootstrapOptions {
       args: spec.args,
       has_node_modules_dir: spec.resolution.has_node_modules_dir,
@@ -98,8 +98,14 @@ pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
   MainWorker::bootstrap_from_options(&spec.main_module, services, options)
 }
 
-/// Web Workers (`new Worker(url, { type: "module" })`) for code run by knit.
-pub fn create_web_worker_callback(resolution: Arc<Resolution>) -> Arc<CreateWebWorkerCb> {
+/// Web Workers (`new Worker(url, { type: "module" })`, and the workers of
+/// `node:worker_threads`) for code run by knit; from `snapshot` when given,
+/// like every other runtime (without one, a worker evaluates every
+/// extension's JS, ~200 ms, and lazily loaded Node polyfills fail to link).
+pub fn create_web_worker_callback(
+  resolution: Arc<Resolution>,
+  snapshot: Option<&'static RuntimeSnapshot>,
+) -> Arc<CreateWebWorkerCb> {
   Arc::new(move |args: CreateWebWorkerArgs| {
     let loader = KnitModuleLoader::new(resolution.clone(), Some(args.permissions.clone()), vec![]);
     let services = WebWorkerServiceOptions::<NpmChecker, NpmResolver, Sys> {
@@ -128,14 +134,19 @@ pub fn create_web_worker_callback(resolution: Arc<Resolution>) -> Arc<CreateWebW
         has_node_modules_dir: resolution.has_node_modules_dir,
         ..Default::default()
       },
-      extensions: vec![],
-      startup_snapshot: None,
-      residual_lazy_js_sources: &[],
-      residual_lazy_esm_sources: &[],
+      // The snapshot holds deno_knitting, so a runtime made from it must
+      // have it too (as a worker that serves no pool).
+      extensions: match snapshot {
+        Some(_) => vec![crate::deno_knitting::init(crate::KnittingRole::PendingWorker)],
+        None => vec![],
+      },
+      startup_snapshot: snapshot.map(|s| s.blob),
+      residual_lazy_js_sources: snapshot.map_or(&[], |s| s.residual_js),
+      residual_lazy_esm_sources: snapshot.map_or(&[], |s| s.residual_esm),
       unsafely_ignore_certificate_errors: None,
       create_params: None,
       seed: None,
-      create_web_worker_cb: create_web_worker_callback(resolution.clone()),
+      create_web_worker_cb: create_web_worker_callback(resolution.clone(), snapshot),
       format_js_error_fn: None,
       worker_type: args.worker_type,
       cache_storage_dir: None,

@@ -1,14 +1,16 @@
 // The Hono example's routes with the heavy work on Web Workers and
-// postMessage instead of a Knitting pool: the baseline of bench/http.ts.
+// postMessage instead of a Knitting pool (the baseline of bench/http.ts).
 //
-//   knit run -A bench/http/web_workers_server.ts [--port 3000] [--threads 2]
+//   knit run -A hono_server/web_workers_server.ts [--port 3000] [--threads 2]
 import { serve } from "@hono/node-server";
-import { app } from "../../examples/hono_server/routes.ts";
-import { numberFlag } from "../../examples/shared.ts";
+import { app } from "./routes.ts";
+import { numberFlag } from "../shared.ts";
 
 const threads = numberFlag("threads", 2);
 const workers = Array.from({ length: threads }, () => new Worker(new URL("./route_worker.ts", import.meta.url), { type: "module" }));
 const pending = new Map<number, (value: string) => void>();
+// Each worker says so once its modules are loaded; serve only then.
+await Promise.all(workers.map((worker) => new Promise((ready) => (worker.onmessage = ready))));
 for (const worker of workers) worker.onmessage = (event) => {
   const { id, value } = event.data;
   pending.get(id)!(value);
