@@ -5,11 +5,14 @@
 // requests/s and p50/p99/p99.9 per route, the ratios, and a JSON line.
 //
 //   cd examples && npm ci && cd ..
-//   knit run -A bench/http.ts [seconds=60] [connections=50] [threads=2]
-// Needs `wrk` (Debian: apt-get install wrk).
+//   knit run -A bench/http.ts [seconds=60] [connections=50] [threads=2] [server=node|deno]
+// server=node serves with @hono/node-server (as the original's example),
+// deno with Deno.serve. Needs `wrk` (Debian: apt-get install wrk).
 import { table } from "./_stats.ts";
 
-const [seconds = 60, connections = 50, threads = 2] = Deno.args.map(Number);
+const [seconds = 60, connections = 50, threads = 2] = Deno.args.slice(0, 3).map(Number);
+const server = Deno.args[3] === "deno" ? "deno" : "node";
+const serveFlag = server === "deno" ? ["--deno-serve"] : [];
 const knit = Deno.execPath();
 const root = new URL("../", import.meta.url).pathname;
 
@@ -20,9 +23,9 @@ const routes = [
   { name: "/jwt", method: "POST", body: JSON.stringify({ sub: "ada", iat: 1700000000 }) },
 ];
 const modes = [
-  { name: "pool", args: ["examples/hono_server/hono_server.ts", "--threads", String(threads)] },
-  { name: "main thread", args: ["examples/hono_server/hono_server.ts", "--host-only"] },
-  { name: "Web Workers", args: ["examples/hono_server/web_workers_server.ts", "--threads", String(threads)] },
+  { name: "pool", args: ["examples/hono_server/hono_server.ts", "--threads", String(threads), ...serveFlag] },
+  { name: "main thread", args: ["examples/hono_server/hono_server.ts", "--host-only", ...serveFlag] },
+  { name: "Web Workers", args: ["examples/hono_server/web_workers_server.ts", "--threads", String(threads), ...serveFlag] },
 ];
 
 type Result = { rps: number; p50: number; p99: number; p999: number; errors: number; non2xx: number };
@@ -73,7 +76,9 @@ async function measure(mode: (typeof modes)[number], dir: string): Promise<Recor
   });
   const results = Object.fromEntries(await Promise.all(runs));
   server.kill("SIGTERM");
+  const killer = setTimeout(() => server.kill("SIGKILL"), 10_000); // a server that does not stop must not hang the bench
   await server.status;
+  clearTimeout(killer);
   await draining;
   return results;
 }
@@ -81,10 +86,13 @@ async function measure(mode: (typeof modes)[number], dir: string): Promise<Recor
 const dir = await Deno.makeTempDir();
 routes.forEach((route, i) => Deno.writeTextFileSync(`${dir}/route${i}.lua`, script(route)));
 const all: Record<string, Record<string, Result>> = {};
-for (const mode of modes) all[mode.name] = await measure(mode, dir);
+for (const mode of modes) {
+  console.error(`${mode.name}: ${seconds} s of load...`);
+  all[mode.name] = await measure(mode, dir);
+}
 await Deno.remove(dir, { recursive: true });
 
-console.log(`Hono example under wrk: ${routes.length} routes in parallel, ${connections} connections each, ${seconds} s, pool of ${threads}\n`);
+console.log(`Hono example (${server === "deno" ? "Deno.serve" : "@hono/node-server"}) under wrk: ${routes.length} routes in parallel, ${connections} connections each, ${seconds} s, pool of ${threads}\n`);
 table(
   ["route", "mode", "requests/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "non-2xx"],
   routes.flatMap((route) => modes.map((mode) => {
@@ -101,4 +109,4 @@ table(
     `${(all["pool"][route.name].rps / all["Web Workers"][route.name].rps).toFixed(2)}x`,
   ]),
 );
-console.log(JSON.stringify({ bench: "http", seconds, connections, threads, results: all }));
+console.log(JSON.stringify({ bench: "http", server, seconds, connections, threads, results: all }));

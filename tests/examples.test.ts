@@ -120,4 +120,9 @@ test("hono_server (@hono/node-server, hono/jwt, zod, react-dom): every route thr
   assertEquals(lines[3], '/validate bad: 400 {"ok":false,"issues":1}');
 });
 
+test("hono_server on Deno.serve: the same answers", async () => {
+  const lines = await example("hono_server/hono_server.ts", "--self-test", "--deno-serve");
+  assertEquals(lines, ['/ping: {"pong":true}', "/ssr: 200 ecf45d0d8976a02c", "/jwt: true 970d9d1c188b6923", '/validate bad: 400 {"ok":false,"issues":1}']);
+});
+
 if (isMain) await run();

@@ -6,6 +6,7 @@
 //   knit run -A hono_server/hono_server.ts [--port 3000] [--threads 2]   heavy routes in a pool
 //   knit run -A hono_server/hono_server.ts --host-only                   everything on the main thread
 //   knit run -A hono_server/hono_server.ts --self-test                   a few requests, then exit
+//   add --deno-serve to serve with Deno.serve instead of @hono/node-server
 import { createPool, isMain, task } from "@vixeny/knitting";
 import { serve } from "@hono/node-server";
 import { app, renderProfile, signToken } from "./routes.ts";
@@ -39,18 +40,29 @@ if (isMain) {
   const hostOnly = Deno.args.includes("--host-only");
   const hono = app(hostOnly ? { ssr: renderProfile, jwt: signToken } : { ssr: pool.call.ssr, jwt: pool.call.jwt });
   const port = Deno.args.includes("--self-test") ? 0 : numberFlag("port", 3000);
-  const server = serve({ fetch: hono.fetch, port, hostname: "127.0.0.1" }, async (info) => {
+  const listening = async (info: { port: number }) => {
     console.error(`listening on http://127.0.0.1:${info.port} (${hostOnly ? "main thread only" : "heavy routes in a pool"})`);
     if (Deno.args.includes("--self-test")) {
       await selfTest(info.port);
       await stop();
     }
-  });
+  };
+  const close = Deno.args.includes("--deno-serve")
+    ? (() => {
+      const server = Deno.serve({ port, hostname: "127.0.0.1", onListen: listening }, hono.fetch);
+      return () => server.shutdown();
+    })()
+    : (() => {
+      const server = serve({ fetch: hono.fetch, port, hostname: "127.0.0.1" }, listening);
+      return () => {
+        server.close();
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      };
+    })();
   const stop = async () => {
     Deno.removeSignalListener("SIGINT", stop);
     Deno.removeSignalListener("SIGTERM", stop);
-    server.close();
-    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    await close();
     await pool.shutdown();
   };
   Deno.addSignalListener("SIGINT", stop);

@@ -1,7 +1,7 @@
 // The Hono example's routes with the heavy work on Web Workers and
 // postMessage instead of a Knitting pool (the baseline of bench/http.ts).
 //
-//   knit run -A hono_server/web_workers_server.ts [--port 3000] [--threads 2]
+//   knit run -A hono_server/web_workers_server.ts [--port 3000] [--threads 2] [--deno-serve]
 import { serve } from "@hono/node-server";
 import { app } from "./routes.ts";
 import { numberFlag } from "../shared.ts";
@@ -26,12 +26,16 @@ function ask(kind: "ssr" | "jwt", arg: unknown): Promise<string> {
 }
 
 const hono = app({ ssr: (profile) => ask("ssr", profile), jwt: (claims) => ask("jwt", claims) });
-const server = serve({ fetch: hono.fetch, port: numberFlag("port", 3000), hostname: "127.0.0.1" }, (info) => {
+const port = numberFlag("port", 3000);
+const listening = (info: { port: number }) =>
   console.error(`listening on http://127.0.0.1:${info.port} (heavy routes on ${threads} Web Workers)`);
-});
-const stop = () => {
+const server = Deno.args.includes("--deno-serve")
+  ? Deno.serve({ port, hostname: "127.0.0.1", onListen: listening }, hono.fetch)
+  : serve({ fetch: hono.fetch, port, hostname: "127.0.0.1" }, listening);
+const close = () => ("shutdown" in server ? server.shutdown() : server.close());
+const stop = async () => {
   Deno.removeSignalListener("SIGTERM", stop);
-  server.close();
+  await close(); // answers what is in flight first
   for (const worker of workers) worker.terminate();
 };
 Deno.addSignalListener("SIGTERM", stop);
