@@ -202,11 +202,10 @@ impl ModuleLoader for KnitModuleLoader {
       return Ok(ModuleSpecifier::parse(API_URL).unwrap());
     }
     let resolved = match ModuleSpecifier::parse(specifier) {
-      // The main module, a worker's entry, URLs of our own schemes and the
-      // runtime's own `ext:` modules (a Web Worker started without a
-      // snapshot loads them through this loader) are taken as they are; a
-      // main module inside node_modules is not mapped again, as in Deno.
-      Ok(url) if kind == ResolutionKind::MainModule || matches!(url.scheme(), "knit" | "data" | "blob" | "ext") => url,
+      // The main module, a worker's entry, and URLs of our own schemes are
+      // taken as they are (a main module inside node_modules is not mapped
+      // again, as in Deno).
+      Ok(url) if kind == ResolutionKind::MainModule || matches!(url.scheme(), "knit" | "data" | "blob") => url,
       _ => {
         let referrer = match ModuleSpecifier::parse(referrer) {
           Ok(url) => url,

@@ -185,12 +185,11 @@ impl Resolution {
   }
 
   /// `resolved` if knit can load it: a `file:` URL, a `node:` built-in, a
-  /// `data:`/`blob:` URL, or the runtime's own `knit:` and `ext:` modules
-  /// (deno_core refuses `ext:` imports from user code before this); else an
-  /// error that says what to do instead.
+  /// `data:`/`blob:` URL, or knit's own `knit:` modules; else an error that
+  /// says what to do instead.
   pub fn loadable(&self, resolved: ModuleSpecifier, referrer: &str) -> Result<ModuleSpecifier, JsErrorBox> {
     match resolved.scheme() {
-      "file" | "node" | "data" | "blob" | "knit" | "ext" => Ok(resolved),
+      "file" | "node" | "data" | "blob" | "knit" => Ok(resolved),
       "npm" => Err(JsErrorBox::type_error(format!(
         "Cannot resolve \"{resolved}\" (imported from {referrer}): npm packages come from node_modules. \
          Run `npm install` in the project."
