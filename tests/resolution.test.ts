@@ -48,6 +48,16 @@ test("a Web Worker resolves npm packages, CommonJS and built-ins like its parent
   assertEquals(result.stdout.trim(), '["esm hello worker","cjs",true]');
 });
 
+test("node:worker_threads workers (eval and file) answer and end by themselves", async () => {
+  const result = await knit(["run", "-A", new URL("worker_threads.mjs", project).pathname], { seconds: 60 });
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(JSON.parse(result.stdout), {
+    evaluated: { answer: "a/b", code: 0 },
+    file: { answer: "esm hello thread 21", code: 0 },
+  });
+  assert(!result.stderr.includes("pending"), result.stderr);
+});
+
 test("config is found from the main module's directory, not the working directory", async () => {
   const result = await knitRun(["run", "-A", "main.ts"], new URL(".", project).pathname);
   assertEquals(result.code, 0, result.stderr);

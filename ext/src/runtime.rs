@@ -132,6 +132,10 @@ pub fn create_web_worker_callback(
       bootstrap: BootstrapOptions {
         location: Some(args.main_module.clone()),
         has_node_modules_dir: resolution.has_node_modules_dir,
+        // A node:worker_threads worker ends once it has nothing left to do,
+        // as in Node (its message poll is unref'd only when this is set).
+        close_on_idle: args.close_on_idle,
+        mode: deno_runtime::WorkerExecutionMode::Worker,
         ..Default::default()
       },
       // The snapshot holds deno_knitting, so a runtime made from it must
