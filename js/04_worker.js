@@ -228,15 +228,20 @@ export async function workerMain() {
       return reply(id, false, error);
     }
     Atomics.store(i32, L.running, 0);
-    if (result instanceof Promise || typeof result?.then === "function") {
-      asyncPending++;
-      Promise.resolve(result).then(
-        (value) => settleAsync(id, true, value),
-        (error) => settleAsync(id, false, error),
-      );
-    } else {
-      reply(id, true, result);
+    // Looking at the result runs task code too (a `then` getter, a Proxy's
+    // traps): if that throws, only this call fails.
+    let pending;
+    try {
+      if (result instanceof Promise || typeof result?.then === "function") pending = Promise.resolve(result);
+    } catch (error) {
+      return reply(id, false, error);
     }
+    if (pending === undefined) return reply(id, true, result);
+    asyncPending++;
+    pending.then(
+      (value) => settleAsync(id, true, value),
+      (error) => settleAsync(id, false, error),
+    );
   };
 
   // Without stealing this worker is the ring's only consumer: take requests

@@ -32,8 +32,33 @@ export const customName = task({
   },
 });
 export const ok = task({ f: (n: number) => n + 1 });
+// Results that attack the worker loop while it inspects them.
+export const throwingThen = task({
+  f: () => ({
+    get then() {
+      throw new Error("then getter");
+    },
+  }),
+});
+export const throwingProxy = task({
+  f: () =>
+    new Proxy({}, {
+      getPrototypeOf() {
+        throw new Error("getPrototypeOf trap");
+      },
+      get() {
+        throw new Error("get trap");
+      },
+    }),
+});
+export const slowOk = task({
+  f: async (n: number) => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return n;
+  },
+});
 
-const pool = createPool({ threads: 1 })({ fail, failAsync, failWithString, failWithCause, customName, ok });
+const pool = createPool({ threads: 1 })({ fail, failAsync, failWithString, failWithCause, customName, ok, throwingThen, throwingProxy, slowOk });
 
 test("a thrown Error keeps name, message and a stack from the task's module", async () => {
   const error = await rejection(pool.call.fail("boom"));
@@ -76,6 +101,16 @@ test("the worker keeps serving after failures, and only the failing calls reject
   ]);
   assertEquals(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled"]);
   assertEquals(results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<number>).value), [2, 3, 4]);
+});
+
+test("a result whose then getter or Proxy trap throws fails only its call; calls in flight on the worker finish", async () => {
+  const inFlight = pool.call.slowOk(7);
+  const then = await rejection(pool.call.throwingThen());
+  assert(then instanceof Error && then.message === "then getter", String(then));
+  const proxy = await rejection(pool.call.throwingProxy());
+  assert(proxy instanceof Error && /trap/.test(proxy.message), String(proxy));
+  assertEquals(await inFlight, 7, "the call in flight on the same worker is answered");
+  assertEquals(await pool.call.ok(1), 2);
 });
 
 if (isMain) {

@@ -63,4 +63,18 @@ test("knit policy explain prints the resolved allow and deny lists (strict by de
   assertEquals(bad.code, 2);
 });
 
+test("knit policy explain into a pipe that closes early exits 0 without a panic", async () => {
+  // `true` reads nothing and exits at once, so knit writes into a closed pipe.
+  for (let i = 0; i < 3; i++) {
+    const output = await new Deno.Command("bash", {
+      args: ["-c", 'set -o pipefail; "$0" policy explain | true', Deno.execPath()],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 0, stderr);
+    assert(!stderr.includes("panicked"), stderr);
+  }
+});
+
 await run();

@@ -115,9 +115,18 @@ fn explain(file: Option<&std::path::Path>) -> i32 {
     Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
   };
   let resolved = knitting_permissions::resolve(&policy, &context);
-  print!("{}", knitting_permissions::explain(&resolved, &source));
-  println!("(a pool also reads its task modules; workers never get more than knit's own --allow-* flags)");
-  0
+  let text = format!(
+    "{}(a pool also reads its task modules; workers never get more than knit's own --allow-* flags)\n",
+    knitting_permissions::explain(&resolved, &source)
+  );
+  // `knit policy explain | head` closes the pipe early: that is not an error.
+  match std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes()) {
+    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+      eprintln!("error: cannot write the explanation: {e}");
+      1
+    }
+    _ => 0,
+  }
 }
 
 fn run(args: RunArgs) -> i32 {
