@@ -25,11 +25,36 @@ pub struct RuntimeSnapshot {
   pub residual_esm: &'static [(&'static str, &'static str)],
 }
 
+/// `residual.json`: the residual sources, and what the blob must be.
+#[derive(Serialize, Deserialize)]
+struct Manifest {
+  /// The blob's length and checksum: a truncated or damaged cache file
+  /// (a full disk, a crash mid-copy) is made again instead of handed to the
+  /// engine, whose snapshot reader aborts the process on bad data.
+  blob_len: usize,
+  blob_checksum: u64,
+  residual: Vec<Residual>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct Residual {
   specifier: String,
   esm: bool,
   source: String,
+}
+
+/// A fast checksum of every byte (not a defence against tampering: the
+/// cache is the user's own): ~1.8 ms for an 8 MiB blob.
+fn checksum(bytes: &[u8]) -> u64 {
+  let mut words = bytes.chunks_exact(8);
+  let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ bytes.len() as u64;
+  for word in &mut words {
+    hash = (hash.rotate_left(23) ^ u64::from_le_bytes(word.try_into().unwrap())).wrapping_mul(0x0100_0000_01b3);
+  }
+  for &byte in words.remainder() {
+    hash = (hash.rotate_left(23) ^ byte as u64).wrapping_mul(0x0100_0000_01b3);
+  }
+  hash
 }
 
 const BLOB: &str = "runtime.snap";
@@ -60,21 +85,34 @@ pub fn create(dir: &Path) -> Result<(), BoxError> {
       source: code.as_str().to_string(),
     });
   }
+  let blob = std::fs::read(&partial)?;
+  let manifest = Manifest {
+    blob_len: blob.len(),
+    blob_checksum: checksum(&blob),
+    residual,
+  };
   let residual_partial = dir.join(format!("{RESIDUAL}.{}", std::process::id()));
-  std::fs::write(&residual_partial, serde_json::to_vec(&residual)?)?;
+  std::fs::write(&residual_partial, serde_json::to_vec(&manifest)?)?;
   // Readers see both files complete or neither.
   std::fs::rename(&residual_partial, dir.join(RESIDUAL))?;
   std::fs::rename(&partial, dir.join(BLOB))?;
   Ok(())
 }
 
-/// Load a snapshot written by [`create`], or None if there is none.
+/// Load a snapshot written by [`create`], or None if there is none or it is
+/// not whole (then the files are removed, so it is made again).
 pub fn load(dir: &Path) -> Option<RuntimeSnapshot> {
   let blob = std::fs::read(dir.join(BLOB)).ok()?;
-  let residual: Vec<Residual> = serde_json::from_slice(&std::fs::read(dir.join(RESIDUAL)).ok()?).ok()?;
+  let manifest: Manifest = match serde_json::from_slice(&std::fs::read(dir.join(RESIDUAL)).ok()?) {
+    Ok(manifest) => manifest,
+    Err(_) => return discard(dir),
+  };
+  if manifest.blob_len != blob.len() || manifest.blob_checksum != checksum(&blob) {
+    return discard(dir);
+  }
   let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
   let (mut js, mut esm) = (Vec::new(), Vec::new());
-  for file in residual {
+  for file in manifest.residual {
     let entry = (leak(file.specifier), leak(file.source));
     if file.esm {
       esm.push(entry);
@@ -87,6 +125,12 @@ pub fn load(dir: &Path) -> Option<RuntimeSnapshot> {
     residual_js: Box::leak(js.into_boxed_slice()),
     residual_esm: Box::leak(esm.into_boxed_slice()),
   })
+}
+
+fn discard(dir: &Path) -> Option<RuntimeSnapshot> {
+  let _ = std::fs::remove_file(dir.join(BLOB));
+  let _ = std::fs::remove_file(dir.join(RESIDUAL));
+  None
 }
 
 /// The cache directory for this binary's snapshot: one per build of the
@@ -150,21 +194,47 @@ mod tests {
     );
   }
 
+  fn write_manifest(dir: &Path, blob: &[u8]) {
+    let manifest = format!(
+      r#"{{"blob_len":{},"blob_checksum":{},"residual":[{{"specifier":"ext:x/a.js","esm":false,"source":"1"}}]}}"#,
+      blob.len(),
+      checksum(blob)
+    );
+    std::fs::write(dir.join(RESIDUAL), manifest).unwrap();
+  }
+
   #[test]
   fn a_missing_or_partial_snapshot_is_not_loaded() {
     let dir = temp("partial");
     assert!(load(&dir).is_none());
-    std::fs::write(dir.join(BLOB), b"blob").unwrap();
+    std::fs::write(dir.join(BLOB), b"a snapshot blob").unwrap();
     assert!(load(&dir).is_none(), "no residual sources yet");
-    std::fs::write(
-      dir.join(RESIDUAL),
-      br#"[{"specifier":"ext:x/a.js","esm":false,"source":"1"}]"#,
-    )
-    .unwrap();
+    write_manifest(&dir, b"a snapshot blob");
     let loaded = load(&dir).unwrap();
-    assert_eq!(loaded.blob, b"blob");
+    assert_eq!(loaded.blob, b"a snapshot blob");
     assert_eq!(loaded.residual_js, &[("ext:x/a.js", "1")]);
     assert!(loaded.residual_esm.is_empty());
+  }
+
+  #[test]
+  fn a_truncated_or_damaged_snapshot_is_discarded() {
+    let dir = temp("damaged");
+    let blob = b"a snapshot blob of some length".to_vec();
+    write_manifest(&dir, &blob);
+    std::fs::write(dir.join(BLOB), &blob[..10]).unwrap();
+    assert!(load(&dir).is_none(), "truncated");
+    assert!(
+      !dir.join(BLOB).exists() && !dir.join(RESIDUAL).exists(),
+      "removed, to be made again"
+    );
+    write_manifest(&dir, &blob);
+    let mut damaged = blob.clone();
+    damaged[17] ^= 0x20;
+    std::fs::write(dir.join(BLOB), &damaged).unwrap();
+    assert!(load(&dir).is_none(), "one bit flipped");
+    std::fs::write(dir.join(BLOB), b"blob").unwrap();
+    std::fs::write(dir.join(RESIDUAL), b"[1, 2").unwrap();
+    assert!(load(&dir).is_none(), "a damaged manifest");
   }
 
   #[test]
