@@ -441,7 +441,7 @@ export class HostPool {
       lane.respawning = false;
       if (this.#closed) return;
       if (replaced) {
-        lane.resync();
+        lane.renew();
         for (const c of lane.backlog) if (c.signal >= 0 && c.abortRequested) c.signalLane.setAbortBit(c.signal);
         this.#log?.("lifecycle", `worker ${lane.index} replaced`);
       } else {

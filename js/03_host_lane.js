@@ -54,6 +54,14 @@ export class HostLane {
     for (let s = abortSlots - 1; s >= 0; s--) this.signals.push(s);
   }
 
+  /** A new worker took the lane: its memory (fresh when the old worker was
+   *  abandoned) and ring counters; calls still queued here stay flagged. */
+  renew() {
+    this.view = new LaneView(op_knitting_lane_buffer(this.pool, this.index));
+    this.resync();
+    if (this.backlog.length > 0) Atomics.store(this.view.i32, L.reqBacklog, 1);
+  }
+
   /** Take the ring counters from memory (at start and after a new worker took the lane). */
   resync() {
     const i32 = this.view.i32;

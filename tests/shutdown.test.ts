@@ -2,7 +2,7 @@
 // PoolClosedError, later calls reject "Pool is shut down", { drain: true }
 // lets in-flight calls finish, and a pool left open does not keep knit alive.
 import { createPool, isMain, PoolClosedError, task } from "knitting";
-import { assert, assertEquals, rejection, run, test } from "./_harness.ts";
+import { assert, assertEquals, knit, rejection, run, test } from "./_harness.ts";
 
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
@@ -79,6 +79,18 @@ test("knit exits when the main module is done, even with a pool left open", asyn
   clearTimeout(timer);
   assertEquals(new TextDecoder().decode(stdout).trim(), "got 42");
   assertEquals(code, 0);
+});
+
+test("a worker blocked in native code is abandoned: its call times out, the lane serves again, shutdown ends, knit exits", async () => {
+  const { code, stdout, stderr } = await knit(["run", "-A", new URL("./fixtures/stuck.ts", import.meta.url).pathname], {
+    seconds: 60,
+  });
+  assertEquals(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assertEquals(lines[0], "block: TaskTimeoutError");
+  assertEquals(lines[1], "echo: served again");
+  assertEquals(lines[2], "echo: and again");
+  assertEquals(lines[4], "shutdown: done; the stuck call: PoolClosedError");
 });
 
 if (isMain) await run();

@@ -110,7 +110,7 @@ fn explain(file: Option<&std::path::Path>) -> i32 {
     },
     None => (Policy::default(), "the default".to_string()),
   };
-  let context = match knitting_permissions::Context::from_process(vec![]) {
+  let context = match knitting_permissions::Context::from_process(vec![], vec![]) {
     Ok(context) => context,
     Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
   };
@@ -182,6 +182,7 @@ fn run(args: RunArgs) -> i32 {
     }),
     permissions: options,
     default_policy,
+    program_files: resolution.program_files.clone(),
   };
   let tokio = tokio::runtime::Builder::new_current_thread()
     .enable_all()
@@ -194,7 +195,7 @@ fn run(args: RunArgs) -> i32 {
       args: args.script_args(),
       resolution,
       extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(host))],
-      trusted_modules: vec![],
+      role: deno_knitting::LoaderRole::Program,
       snapshot,
       unconfigured: None,
     });

@@ -6,6 +6,7 @@
 //! modules with [`KnitModuleLoader`]; JS then imports `"knitting"`.
 
 mod buffers;
+mod confine;
 mod errors;
 mod layout;
 mod mailbox;
@@ -26,6 +27,7 @@ pub use mailbox::Frame;
 pub use mailbox::LaneMemory;
 pub use mailbox::Ring;
 pub use module_loader::KnitModuleLoader;
+pub use module_loader::LoaderRole;
 pub use module_loader::API_SPECIFIERS;
 pub use pool::HostConfig;
 pub use resolution::Resolution;

@@ -57,47 +57,84 @@ export default api;
 "#;
 const WORKER_SOURCE: &str = r#"await globalThis[Symbol.for("knitting.workerMain")]();"#;
 
+/// Which runtime a loader serves; it decides which modules load unchecked.
+pub enum LoaderRole {
+  /// The host's main runtime, i.e. the program: its main module and what
+  /// that imports statically load unchecked (as in `deno run`).
+  Program,
+  /// A pool worker: the pool's task modules (which the worker imports
+  /// itself) and what they import statically are the program's code and
+  /// load unchecked; nothing else does.
+  PoolWorker(Vec<ModuleSpecifier>),
+  /// A Web Worker: nothing loads unchecked, its main module included (task
+  /// code may start one).
+  WebWorker,
+}
+
 pub struct KnitModuleLoader {
   resolution: Arc<Resolution>,
   /// What this runtime loaded that has a source map.
   source_maps: RefCell<HashMap<String, Arc<Prepared>>>,
-  /// Dynamic imports are checked against these (static ones are not, as in
-  /// Deno); `None` checks nothing.
+  /// What loading a module needs (read access for files, import access for
+  /// remote hosts), like a dynamic import in `deno run`; `None` checks
+  /// nothing.
   permissions: Option<PermissionsContainer>,
-  /// Loaded without a check: modules the runtime itself imports dynamically
-  /// (a pool's task modules), and the static imports of every module that
-  /// was loaded. deno_core resolves a dynamically imported module's static
-  /// imports as dynamic ones too, so without this a task module could not
-  /// import its own helpers under a strict policy.
+  role: LoaderRole,
+  /// The program's code, which loads unchecked: the main module of the
+  /// program or the task modules of a pool, and, transitively, the static
+  /// imports of a trusted module. A static import of a module that was
+  /// checked is checked too: a task that writes `x.js` importing a file
+  /// outside the policy and imports `x.js` must not get that file (deno_core
+  /// resolves the static imports of a dynamic import as dynamic ones).
   trusted: RefCell<HashSet<ModuleSpecifier>>,
 }
 
 impl KnitModuleLoader {
-  pub fn new(
-    resolution: Arc<Resolution>,
-    permissions: Option<PermissionsContainer>,
-    trusted: Vec<ModuleSpecifier>,
-  ) -> Rc<Self> {
+  pub fn new(resolution: Arc<Resolution>, permissions: Option<PermissionsContainer>, role: LoaderRole) -> Rc<Self> {
+    let trusted = match &role {
+      LoaderRole::PoolWorker(task_modules) => task_modules.iter().cloned().collect(),
+      _ => HashSet::new(),
+    };
     Rc::new(Self {
       resolution,
       source_maps: Default::default(),
       permissions,
-      trusted: RefCell::new(trusted.into_iter().collect()),
+      role,
+      trusted: RefCell::new(trusted),
     })
   }
 
-  /// A dynamic `import()` needs read access (files) or import access
-  /// (remote hosts), like `deno run`; a denial is Deno's NotCapable error.
-  /// Node built-ins and installed packages (files in `node_modules`) are
-  /// not checked, as in Deno: they are the runtime's and the program's code.
-  fn check_dynamic(&self, specifier: &ModuleSpecifier) -> Result<(), ModuleLoaderError> {
-    let exempt = specifier.scheme() == "node" || self.resolution.in_npm_package(specifier);
-    match &self.permissions {
-      Some(permissions) if !exempt && !self.trusted.borrow().contains(specifier) => permissions
-        .check_specifier(specifier, CheckSpecifierKind::Dynamic)
-        .map_err(JsErrorBox::from_err),
-      _ => Ok(()),
+  /// Whether loading `specifier` (resolved as `kind`) needs a check. The
+  /// program's main graph is not checked (as in `deno run`); in workers
+  /// every module outside the program's code is. Node built-ins and
+  /// installed packages (files in `node_modules`, which task code may not
+  /// write) are never checked, as in Deno.
+  fn needs_check(&self, specifier: &ModuleSpecifier, kind: ResolutionKind) -> bool {
+    let exempt = matches!(specifier.scheme(), "node" | "knit") || self.resolution.in_npm_package(specifier);
+    let asked = match self.role {
+      LoaderRole::Program => kind == ResolutionKind::DynamicImport,
+      LoaderRole::PoolWorker(_) | LoaderRole::WebWorker => true,
+    };
+    asked && !exempt && !self.trusted.borrow().contains(specifier)
+  }
+
+  /// The check itself: read access to the file (judged by where its
+  /// symlinks lead) or import access to a remote host; a denial is Deno's
+  /// NotCapable error.
+  fn check(&self, specifier: &ModuleSpecifier) -> Result<(), ModuleLoaderError> {
+    let Some(permissions) = &self.permissions else {
+      return Ok(());
+    };
+    let real = match specifier.to_file_path() {
+      Ok(path) => deno_path_util::url_from_file_path(&knitting_permissions::canonical(&path)).ok(),
+      Err(_) => None,
+    };
+    for url in std::iter::once(specifier).chain(real.as_ref()) {
+      permissions
+        .check_specifier(url, CheckSpecifierKind::Dynamic)
+        .map_err(JsErrorBox::from_err)?;
     }
+    Ok(())
   }
 
   fn load_file(
@@ -108,6 +145,9 @@ impl KnitModuleLoader {
     let path = specifier
       .to_file_path()
       .map_err(|_| JsErrorBox::generic(format!("Cannot load {specifier}: not a file")))?;
+    if matches!(self.role, LoaderRole::Program) {
+      self.resolution.program_files.insert(path.clone());
+    }
     let media_type = MediaType::from_path(&path);
     let read_error = |e: std::io::Error| JsErrorBox::generic(format!("Cannot load module {}: {e}", path.display()));
     match (media_type, requested) {
@@ -157,9 +197,11 @@ impl KnitModuleLoader {
     }
     let code = std::fs::read_to_string(&path).map_err(read_error)?;
     let prepared = prepare(&self.resolution, specifier, code, media_type)?;
-    for import in &prepared.static_imports {
-      if let Ok(resolved) = self.resolution.resolve(import, specifier) {
-        self.trusted.borrow_mut().insert(resolved);
+    if self.trusted.borrow().contains(specifier) {
+      for import in &prepared.static_imports {
+        if let Ok(resolved) = self.resolution.resolve(import, specifier) {
+          self.trusted.borrow_mut().insert(resolved);
+        }
       }
     }
     if prepared.source_map.is_some() {
@@ -216,10 +258,13 @@ impl ModuleLoader for KnitModuleLoader {
         self.resolution.resolve(specifier, &referrer)?
       }
     };
+    if kind == ResolutionKind::MainModule && matches!(self.role, LoaderRole::Program) {
+      self.trusted.borrow_mut().insert(resolved.clone());
+    }
     // Checked when resolving, so a denial reaches `import()` as NotCapable
     // (before any other complaint about the module).
-    if kind == ResolutionKind::DynamicImport {
-      self.check_dynamic(&resolved)?;
+    if self.needs_check(&resolved, kind) {
+      self.check(&resolved)?;
     }
     self.resolution.loadable(resolved, referrer)
   }
@@ -470,7 +515,7 @@ mod tests {
       ..Default::default()
     })
     .unwrap();
-    let loader = KnitModuleLoader::new(resolution, None, vec![]);
+    let loader = KnitModuleLoader::new(resolution, None, LoaderRole::Program);
     for name in API_SPECIFIERS {
       let url = loader
         .resolve(name, "file:///app/main.ts", ResolutionKind::Import)

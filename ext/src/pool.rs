@@ -22,6 +22,7 @@ use knitting_permissions::within_host;
 use knitting_permissions::Context;
 use knitting_permissions::HostGrants;
 use knitting_permissions::Policy;
+use knitting_permissions::ProgramFiles;
 use knitting_permissions::Resolved;
 use serde::Deserialize;
 use std::sync::atomic::AtomicBool;
@@ -41,6 +42,12 @@ use crate::worker::WorkerSetup;
 pub const MAX_THREADS: u32 = 256;
 /// How long shutdown lets a busy worker finish before interrupting it.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(200);
+/// How long an interrupted worker may take to end before its lane gives up
+/// on the thread. An interrupt stops JS at once; a thread still running
+/// after this is blocked in native code (`Atomics.wait`, a blocking read)
+/// that no interrupt reaches. It is left to end whenever it does, and the
+/// lane goes on without it (see [`Lane::abandon`]).
+const ABANDON_AFTER: Duration = Duration::from_millis(500);
 /// A lane whose worker fails this many start-ups in a row stays dead: the
 /// failure is in the code (a task module that throws), not in bad luck.
 const MAX_STARTUP_FAILURES: u32 = 3;
@@ -49,7 +56,14 @@ const MAX_STARTUP_FAILURES: u32 = 3;
 /// outlives workers: a replacement worker serves the same lane.
 pub struct Lane {
   pub index: u32,
-  pub memory: Arc<LaneMemory>,
+  /// Replaced only when a worker is abandoned (it may still write the old).
+  memory: Mutex<Arc<LaneMemory>>,
+  abort_slots: u32,
+  /// Which worker serves the lane: bumped for each new worker and when one
+  /// is abandoned, so an abandoned worker's late ops and death are ignored.
+  generation: AtomicU32,
+  /// The next worker needs fresh memory: the last one was abandoned.
+  abandoned: AtomicBool,
   pub worker_bell: Doorbell,
   pub host_bell: Arc<Doorbell>,
   pub payloads: PayloadStore,
@@ -68,7 +82,10 @@ impl Lane {
   fn new(index: u32, host_bell: Arc<Doorbell>, spec: &PoolSpec) -> Self {
     Self {
       index,
-      memory: LaneMemory::new(spec.abort_slots),
+      memory: Mutex::new(LaneMemory::new(spec.abort_slots)),
+      abort_slots: spec.abort_slots,
+      generation: AtomicU32::new(0),
+      abandoned: AtomicBool::new(false),
       worker_bell: Doorbell::default(),
       host_bell,
       payloads: PayloadStore::new(spec.payload_limits()),
@@ -81,15 +98,28 @@ impl Lane {
     }
   }
 
-  pub fn is_closing(&self) -> bool {
-    self.memory.load(Word::LaneState) == LANE_CLOSING
+  /// The memory the host and the lane's current worker share.
+  pub fn memory(&self) -> Arc<LaneMemory> {
+    self.memory.lock().unwrap().clone()
   }
 
-  /// The worker cannot serve any more: record why and tell the host, which
-  /// rejects the lane's calls and asks for a replacement.
-  pub fn fail(&self, reason: String) {
+  pub fn generation(&self) -> u32 {
+    self.generation.load(Ordering::SeqCst)
+  }
+
+  pub fn is_closing(&self) -> bool {
+    self.memory().load(Word::LaneState) == LANE_CLOSING
+  }
+
+  /// Worker `generation` cannot serve any more: record why and tell the
+  /// host, which rejects the lane's calls and asks for a replacement. From
+  /// a worker the lane no longer waits for, nothing happens.
+  pub fn fail(&self, generation: u32, reason: String) {
+    if generation != self.generation() {
+      return;
+    }
     let reason = self.interrupt_reason.lock().unwrap().take().unwrap_or(reason);
-    let previous = self.memory.word(Word::LaneState).swap(LANE_DEAD, Ordering::SeqCst);
+    let previous = self.memory().word(Word::LaneState).swap(LANE_DEAD, Ordering::SeqCst);
     let reason = if previous == LANE_STARTING {
       self.startup_failures.fetch_add(1, Ordering::SeqCst);
       format!("Worker startup failed: {reason}")
@@ -110,7 +140,8 @@ impl Lane {
   }
 
   fn close(&self) {
-    let state = self.memory.word(Word::LaneState);
+    let memory = self.memory();
+    let state = memory.word(Word::LaneState);
     let _ = state.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |s| {
       (s != LANE_DEAD).then_some(LANE_CLOSING)
     });
@@ -131,10 +162,52 @@ impl Lane {
     self.interrupted.lock().unwrap().clone()
   }
 
-  fn join(&self) {
-    let thread = self.thread.lock().unwrap().take();
-    if let Some(thread) = thread {
-      let _ = thread.join();
+  /// Wait up to `limit` for the worker thread to end; false if it still
+  /// runs (then it is still the lane's).
+  fn join_within(&self, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+      {
+        let mut thread = self.thread.lock().unwrap();
+        match thread.as_ref() {
+          None => return true,
+          Some(handle) if handle.is_finished() => {
+            let _ = thread.take().map(JoinHandle::join);
+            return true;
+          }
+          Some(_) => {}
+        }
+      }
+      if Instant::now() >= deadline {
+        return false;
+      }
+      std::thread::sleep(Duration::from_millis(1));
+    }
+  }
+
+  /// Give up on worker `generation`, whose thread did not end after an
+  /// interrupt: the lane dies (its calls reject, the host asks for a new
+  /// worker), the thread is detached, and the next worker gets fresh
+  /// memory, since the old thread may still write into this one if it ever
+  /// wakes up. Its ops are refused from now on (see `worker_lane`).
+  fn abandon(&self, generation: u32, reason: &str) {
+    if generation != self.generation() {
+      return;
+    }
+    self.fail(generation, reason.to_string());
+    self.generation.fetch_add(1, Ordering::SeqCst);
+    self.abandoned.store(true, Ordering::SeqCst);
+    drop(self.thread.lock().unwrap().take());
+  }
+
+  /// Wait for the worker thread to end; abandon it if it does not in time.
+  fn end_worker(&self) {
+    let generation = self.generation();
+    if !self.join_within(ABANDON_AFTER) {
+      self.abandon(
+        generation,
+        &format!("the worker did not stop within {} ms of being interrupted (blocked in native code, e.g. Atomics.wait or a blocking read); its thread was abandoned", ABANDON_AFTER.as_millis()),
+      );
     }
   }
 
@@ -156,7 +229,8 @@ impl Pool {
   fn start_worker(&self, lane: &Arc<Lane>) -> std::io::Result<()> {
     *lane.isolate.lock().unwrap() = None;
     *lane.interrupted.lock().unwrap() = Arc::new(Notify::new());
-    let thread = spawn_lane(lane.clone(), self.setup.clone())?;
+    let generation = lane.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    let thread = spawn_lane(lane.clone(), self.setup.clone(), generation)?;
     *lane.thread.lock().unwrap() = Some(thread);
     Ok(())
   }
@@ -164,19 +238,24 @@ impl Pool {
   /// Replace a dead lane's worker; false when the lane keeps failing to
   /// start and stays dead. Blocks until the old thread has ended.
   fn replace_worker(&self, lane: &Arc<Lane>) -> Result<bool, KnittingError> {
-    if lane.memory.load(Word::LaneState) != LANE_DEAD
+    if lane.memory().load(Word::LaneState) != LANE_DEAD
       || lane.startup_failures.load(Ordering::SeqCst) >= MAX_STARTUP_FAILURES
     {
       return Ok(false);
     }
-    lane.join();
+    lane.end_worker();
     let closed = self.closed.lock().unwrap();
     if *closed {
       return Ok(false);
     }
     lane.payloads.clear();
     *lane.failure.lock().unwrap() = None;
-    lane.memory.reset_for_new_worker();
+    if lane.abandoned.swap(false, Ordering::SeqCst) {
+      // The host takes the new memory when told the worker was replaced.
+      *lane.memory.lock().unwrap() = LaneMemory::new(lane.abort_slots);
+    } else {
+      lane.memory().reset_for_new_worker();
+    }
     self.start_worker(lane)?;
     Ok(true)
   }
@@ -203,7 +282,7 @@ impl Pool {
       }
     }
     for lane in self.lanes.iter() {
-      lane.join();
+      lane.end_worker();
     }
   }
 }
@@ -225,6 +304,9 @@ pub struct HostConfig {
   pub permissions: PermissionsOptions,
   /// The policy of pools that name none (`knit --policy`); strict if None.
   pub default_policy: Option<Policy>,
+  /// The program's modules and configuration, as the host loads them: the
+  /// strict policy does not let task code write them.
+  pub program_files: Arc<ProgramFiles>,
 }
 
 /// The host side's op state: the pools this runtime created.
@@ -368,7 +450,7 @@ fn pool_policy(
     value => Policy::from_json(value).map_err(|e| KnittingError::BadPolicy(e.to_string()))?,
   };
   let files = task_modules.iter().filter_map(|url| url.to_file_path().ok()).collect();
-  let context = Context::from_process(files)
+  let context = Context::from_process(files, config.program_files.list())
     .map_err(|e| KnittingError::BadPolicy(format!("cannot read the current directory: {e}")))?;
   let (resolved, narrowed) = within_host(
     resolve(&policy, &context),
@@ -393,7 +475,7 @@ pub fn op_knitting_lane_buffer<'s>(
   #[smi] pool: u32,
   #[smi] lane: u32,
 ) -> Result<v8::Local<'s, v8::SharedArrayBuffer>, KnittingError> {
-  let store = lane_of(state, pool, lane)?.memory.backing_store();
+  let store = lane_of(state, pool, lane)?.memory().backing_store();
   Ok(v8::SharedArrayBuffer::with_backing_store(scope, &store))
 }
 
@@ -451,6 +533,12 @@ pub fn op_knitting_lane_interrupt(
   let lane = lane_of(state, pool, lane)?;
   *lane.interrupt_reason.lock().unwrap() = Some(reason.to_string());
   lane.interrupt();
+  // A worker blocked in native code never sees the interrupt: watch that it
+  // ends, or give up on it so the lane serves again.
+  std::thread::Builder::new()
+    .name("knit-watchdog".into())
+    .spawn(move || lane.end_worker())
+    .map_err(KnittingError::Spawn)?;
   Ok(())
 }
 

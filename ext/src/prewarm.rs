@@ -108,7 +108,10 @@ fn spawn_one(snapshot: &'static RuntimeSnapshot, delay: Duration) {
             create_params: None,
             shared_array_buffer_store: Some(shared_array_buffer_store()),
             compiled_wasm_module_store: None,
-            additional_extensions: vec![crate::deno_knitting::init(crate::KnittingRole::PendingWorker)],
+            // Made for a pool worker: confined like one.
+            additional_extensions: vec![crate::confine::confined(crate::deno_knitting::init(
+              crate::KnittingRole::PendingWorker,
+            ))],
           })
         };
         Warm { tokio, runtime }

@@ -40,6 +40,7 @@ use deno_resolver::DefaultRawDenoResolverRc;
 use deno_resolver::DenoResolveError;
 use deno_resolver::DenoResolveErrorKind;
 use deno_runtime::deno_node::NodeResolverRc;
+use knitting_permissions::ProgramFiles;
 use node_resolver::cache::NodeResolutionThreadLocalCache;
 use node_resolver::InNpmPackageChecker;
 use node_resolver::NodeResolutionKind;
@@ -79,6 +80,9 @@ pub struct Resolution {
   /// Whether a `node_modules` directory is in use (it changes how
   /// `require()` searches for packages).
   pub has_node_modules_dir: bool,
+  /// The program's configuration files and the modules its main runtime
+  /// loaded (task code under the strict policy may not write them).
+  pub program_files: Arc<ProgramFiles>,
 }
 
 impl std::fmt::Debug for Resolution {
@@ -132,6 +136,21 @@ impl Resolution {
       .next()
       .is_some();
     let detect_cjs = workspace.workspace_directory()?.workspace.has_unstable("detect-cjs");
+    let program_files = Arc::new(ProgramFiles::default());
+    {
+      let found = &workspace.workspace_directory()?.workspace;
+      for deno_json in found.deno_jsons() {
+        if let Ok(path) = deno_json.specifier.to_file_path() {
+          program_files.insert(path);
+        }
+      }
+      for package_json in found.package_jsons() {
+        program_files.insert(package_json.path.clone());
+      }
+      if let Some(map) = &options.import_map {
+        program_files.insert(options.cwd.join(map));
+      }
+    }
     let factory = ResolverFactory::new(
       workspace.clone(),
       ResolverFactoryOptions {
@@ -164,6 +183,7 @@ impl Resolution {
       cjs_translator: factory.node_code_translator()?.clone(),
       compiler_options: factory.compiler_options_resolver()?.clone(),
       has_node_modules_dir: workspace.node_modules_dir_path()?.is_some(),
+      program_files,
     }))
   }
 

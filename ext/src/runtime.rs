@@ -23,8 +23,14 @@ use deno_runtime::worker::WorkerOptions;
 use deno_runtime::worker::WorkerServiceOptions;
 use deno_runtime::BootstrapOptions;
 use deno_runtime::FeatureChecker;
+use deno_runtime::UnstableFeatureKind;
+use deno_runtime::UNSTABLE_FEATURES;
 
+use crate::confine::confine_runtime;
+use crate::confine::confined;
+use crate::confine::confinement;
 use crate::module_loader::KnitModuleLoader;
+use crate::module_loader::LoaderRole;
 use crate::resolution::Resolution;
 use crate::snapshot::RuntimeSnapshot;
 
@@ -39,6 +45,27 @@ pub(crate) fn shared_array_buffer_store() -> SharedArrayBufferStore {
   STORE.get_or_init(Default::default).clone()
 }
 
+/// Every unstable runtime API on, as `deno run --unstable-*` would have it:
+/// knit has no such flags, and deno_features' default is to end the whole
+/// process (exit 70) when any code, task code included, touches one
+/// (`Deno.listen({ reusePort })`, a Worker's `deno.permissions`). The APIs
+/// keep their permission checks.
+fn feature_checker() -> Arc<FeatureChecker> {
+  static CHECKER: OnceLock<Arc<FeatureChecker>> = OnceLock::new();
+  CHECKER
+    .get_or_init(|| {
+      let mut checker = FeatureChecker::default();
+      for feature in UNSTABLE_FEATURES
+        .iter()
+        .filter(|f| matches!(f.kind, UnstableFeatureKind::Runtime))
+      {
+        checker.enable_feature(feature.name);
+      }
+      Arc::new(checker)
+    })
+    .clone()
+}
+
 /// What a deno_runtime worker needs besides its extensions.
 pub struct RuntimeSpec {
   pub main_module: ModuleSpecifier,
@@ -47,8 +74,8 @@ pub struct RuntimeSpec {
   /// How the program's modules are found (one for all its runtimes).
   pub resolution: Arc<Resolution>,
   pub extensions: Vec<Extension>,
-  /// Modules the runtime imports dynamically for itself (not checked).
-  pub trusted_modules: Vec<ModuleSpecifier>,
+  /// What the runtime is for, which decides which modules load unchecked.
+  pub role: LoaderRole,
   /// Start from this snapshot (made by [`crate::snapshot::create`] with the
   /// same extensions) instead of running every extension's JS.
   pub snapshot: Option<&'static RuntimeSnapshot>,
@@ -59,16 +86,12 @@ pub struct RuntimeSpec {
 
 /// A `MainWorker` with the knit module loader and Web Worker support.
 pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
-  let loader = KnitModuleLoader::new(
-    spec.resolution.clone(),
-    Some(spec.permissions.clone()),
-    spec.trusted_modules,
-  );
+  let loader = KnitModuleLoader::new(spec.resolution.clone(), Some(spec.permissions.clone()), spec.role);
   let services = WorkerServiceOptions::<NpmChecker, NpmResolver, Sys> {
     blob_store: Arc::new(BlobStore::default()),
     broadcast_channel: Default::default(),
     deno_rt_native_addon_loader: None,
-    feature_checker: Arc::new(FeatureChecker::default()),
+    feature_checker: feature_checker(),
     fs: Arc::new(RealFs),
     module_loader: loader.clone(),
     node_services: Some(node_services(&spec.resolution, loader)),
@@ -107,13 +130,17 @@ pub fn create_web_worker_callback(
   snapshot: Option<&'static RuntimeSnapshot>,
 ) -> Arc<CreateWebWorkerCb> {
   Arc::new(move |args: CreateWebWorkerArgs| {
-    let loader = KnitModuleLoader::new(resolution.clone(), Some(args.permissions.clone()), vec![]);
+    let loader = KnitModuleLoader::new(
+      resolution.clone(),
+      Some(args.permissions.clone()),
+      LoaderRole::WebWorker,
+    );
     let services = WebWorkerServiceOptions::<NpmChecker, NpmResolver, Sys> {
       blob_store: Arc::new(BlobStore::default()),
       broadcast_channel: Default::default(),
       deno_rt_native_addon_loader: None,
       compiled_wasm_module_store: None,
-      feature_checker: Arc::new(FeatureChecker::default()),
+      feature_checker: feature_checker(),
       fs: Arc::new(RealFs),
       main_inspector_session_tx: Default::default(),
       module_loader: loader.clone(),
@@ -141,8 +168,8 @@ pub fn create_web_worker_callback(
       // The snapshot holds deno_knitting, so a runtime made from it must
       // have it too (as a worker that serves no pool).
       extensions: match snapshot {
-        Some(_) => vec![crate::deno_knitting::init(crate::KnittingRole::PendingWorker)],
-        None => vec![],
+        Some(_) => vec![confined(crate::deno_knitting::init(crate::KnittingRole::PendingWorker))],
+        None => vec![confinement()],
       },
       startup_snapshot: snapshot.map(|s| s.blob),
       residual_lazy_js_sources: snapshot.map_or(&[], |s| s.residual_js),
@@ -166,7 +193,11 @@ pub fn create_web_worker_callback(
       wait_for_debugger_on_start: false,
       wait_for_page_wait_for_debugger: false,
     };
-    WebWorker::bootstrap_from_options(services, options)
+    let (mut worker, handle) = WebWorker::bootstrap_from_options(services, options);
+    // Bootstrap made `Deno`; no code of the program has run in this runtime,
+    // so nothing can make this fail.
+    confine_runtime(&mut worker.js_runtime).expect("confining a new Web Worker");
+    (worker, handle)
   })
 }
 

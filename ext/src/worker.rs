@@ -67,7 +67,7 @@ impl WorkerRuntimeFactory for DenoWorkerFactory {
       args: vec![],
       resolution: self.resolution.clone(),
       extensions: vec![args.knitting],
-      trusted_modules: args.task_modules,
+      role: crate::module_loader::LoaderRole::PoolWorker(args.task_modules),
       snapshot: self.snapshot,
       unconfigured: args.unconfigured,
     }))
@@ -83,6 +83,8 @@ pub struct KnittingWorker {
   pub token: u32,
   pub token_taken: bool,
   pub lane: Arc<Lane>,
+  /// Which of the lane's workers this is (see `Lane::abandon`).
+  pub generation: u32,
   /// Every lane of the pool (this one included), for work stealing.
   pub peers: Arc<[Arc<Lane>]>,
   pub init: Arc<serde_json::Value>,
@@ -91,7 +93,7 @@ pub struct KnittingWorker {
 /// Inside a worker: lane `index` of its pool, for the holder of the token.
 pub fn worker_peer(state: &OpState, token: u32, index: u32) -> Option<Result<Arc<Lane>, KnittingError>> {
   let worker = state.try_borrow::<KnittingWorker>()?;
-  if worker.token != token {
+  if worker.token != token || worker.generation != worker.lane.generation() {
     return Some(Err(KnittingError::Refused));
   }
   Some(
@@ -106,7 +108,8 @@ pub fn worker_peer(state: &OpState, token: u32, index: u32) -> Option<Result<Arc
 /// The worker's own lane, for the holder of the token only.
 pub fn worker_lane(state: &OpState, token: u32) -> Result<Arc<Lane>, KnittingError> {
   let worker = state.try_borrow::<KnittingWorker>().ok_or(KnittingError::NotAWorker)?;
-  if worker.token != token {
+  // An abandoned worker that woke up no longer owns the lane.
+  if worker.token != token || worker.generation != worker.lane.generation() {
     return Err(KnittingError::Refused);
   }
   Ok(worker.lane.clone())
@@ -133,7 +136,7 @@ pub struct WorkerSetup {
 
 /// Start the lane's worker: on a pre-warmed thread when one waits, else on
 /// a new thread. Returns the thread, which lives as long as the worker.
-pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>) -> std::io::Result<JoinHandle<()>> {
+pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32) -> std::io::Result<JoinHandle<()>> {
   if let Some(ready) = crate::prewarm::take() {
     let name = format!("knit-worker-{}", lane.index);
     // Now if the thread runs, and again from inside it (a thread that had
@@ -141,7 +144,7 @@ pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>) -> std::io::Result<J
     name_thread(&ready.thread, &name);
     let job: crate::prewarm::Job = Box::new(move |warm| {
       name_current_thread(&name);
-      lane_body(lane, setup, warm)
+      lane_body(lane, setup, generation, warm)
     });
     if ready.jobs.send(job).is_ok() {
       return Ok(ready.thread);
@@ -150,7 +153,7 @@ pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>) -> std::io::Result<J
   }
   std::thread::Builder::new()
     .name(format!("knit-worker-{}", lane.index))
-    .spawn(move || lane_body(lane, setup, None))
+    .spawn(move || lane_body(lane, setup, generation, None))
 }
 
 /// Rename a thread (what `/proc` and debuggers show): a pre-warmed thread
@@ -170,8 +173,8 @@ fn name_current_thread(name: &str) {
   }
 }
 
-fn lane_body(lane: Arc<Lane>, setup: Arc<WorkerSetup>, warm: Option<crate::prewarm::Warm>) {
-  let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, &setup, warm)));
+fn lane_body(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32, warm: Option<crate::prewarm::Warm>) {
+  let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, &setup, generation, warm)));
   let failure = match outcome {
     Ok(Ok(())) => None,
     Ok(Err(error)) => Some(error.to_string()),
@@ -189,11 +192,19 @@ fn lane_body(lane: Arc<Lane>, setup: Arc<WorkerSetup>, warm: Option<crate::prewa
   } else {
     // Not asked to stop: the worker died (or its loop ended on its own,
     // which the host must learn as well).
-    lane.fail(failure.unwrap_or_else(|| "the worker's runtime stopped".into()));
+    lane.fail(
+      generation,
+      failure.unwrap_or_else(|| "the worker's runtime stopped".into()),
+    );
   }
 }
 
-fn run_lane(lane: &Arc<Lane>, setup: &WorkerSetup, warm: Option<crate::prewarm::Warm>) -> Result<(), BoxError> {
+fn run_lane(
+  lane: &Arc<Lane>,
+  setup: &WorkerSetup,
+  generation: u32,
+  warm: Option<crate::prewarm::Warm>,
+) -> Result<(), BoxError> {
   let (tokio, unconfigured) = match warm {
     Some(warm) => (warm.tokio, Some(warm.runtime)),
     None => (
@@ -207,7 +218,7 @@ fn run_lane(lane: &Arc<Lane>, setup: &WorkerSetup, warm: Option<crate::prewarm::
   tokio.block_on(async {
     let main_module = ModuleSpecifier::parse(WORKER_URL)?;
     let mut worker = setup.factory.create(WorkerRuntimeArgs {
-      knitting: crate::deno_knitting::init(crate::KnittingRole::PendingWorker),
+      knitting: crate::confine::confined(crate::deno_knitting::init(crate::KnittingRole::PendingWorker)),
       main_module: main_module.clone(),
       permissions: knitting_permissions::container(&setup.policy)?,
       task_modules: setup.task_modules.clone(),
@@ -219,9 +230,11 @@ fn run_lane(lane: &Arc<Lane>, setup: &WorkerSetup, warm: Option<crate::prewarm::
       token: new_token(),
       token_taken: false,
       lane: lane.clone(),
+      generation,
       peers: setup.peers.clone(),
       init: setup.init.clone(),
     });
+    crate::confine::confine_runtime(&mut worker.js_runtime)?;
     lane.set_isolate(worker.js_runtime.v8_isolate().thread_safe_handle());
     let interrupted = lane.interruption();
     // Resolves when the worker loop returns, i.e. when the lane closes.
@@ -254,7 +267,7 @@ pub fn op_knitting_worker_init(state: &mut OpState) -> Result<serde_json::Value,
 #[op2(fast)]
 pub fn op_knitting_worker_ready(state: &mut OpState, #[smi] token: u32) -> Result<(), KnittingError> {
   let lane = worker_lane(state, token)?;
-  let _ = lane.memory.word(Word::LaneState).compare_exchange(
+  let _ = lane.memory().word(Word::LaneState).compare_exchange(
     crate::layout::LANE_STARTING,
     LANE_READY,
     std::sync::atomic::Ordering::SeqCst,

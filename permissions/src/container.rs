@@ -164,6 +164,7 @@ mod tests {
       cwd: cwd.to_path_buf(),
       home: Some(PathBuf::from("/home/someone")),
       task_modules: vec![],
+      program_files: vec![],
     };
     container(&resolve(&Policy::default(), &context)).unwrap()
   }

@@ -209,6 +209,7 @@ mod tests {
       cwd: PathBuf::from("/project"),
       home: None,
       task_modules: vec![],
+      program_files: vec![],
     }
   }
 

@@ -11,6 +11,7 @@ mod container;
 mod explain;
 mod host;
 mod policy;
+mod program;
 mod resolve;
 
 pub use advice::pool_denial_advice;
@@ -24,6 +25,7 @@ pub use policy::Grant;
 pub use policy::Mode;
 pub use policy::Policy;
 pub use policy::PolicyObject;
+pub use program::ProgramFiles;
 pub use resolve::canonical;
 pub use resolve::resolve;
 pub use resolve::Access;

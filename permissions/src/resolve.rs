@@ -49,25 +49,39 @@ pub struct Resolved {
 }
 
 /// Where a policy is resolved: the directory relative paths start from, the
-/// user's home (for `~`), and the files of the pool's task modules.
+/// user's home (for `~`), the files of the pool's task modules, and the
+/// program's own files (see [`crate::ProgramFiles`]).
 #[derive(Clone, Debug)]
 pub struct Context {
   pub cwd: PathBuf,
   pub home: Option<PathBuf>,
   pub task_modules: Vec<PathBuf>,
+  pub program_files: Vec<PathBuf>,
 }
 
 impl Context {
-  pub fn from_process(task_modules: Vec<PathBuf>) -> std::io::Result<Self> {
+  pub fn from_process(task_modules: Vec<PathBuf>, program_files: Vec<PathBuf>) -> std::io::Result<Self> {
     Ok(Self {
       cwd: std::env::current_dir()?,
       home: std::env::var_os("HOME").map(PathBuf::from),
       task_modules,
+      program_files,
     })
   }
 }
 
 const PROJECT_SECRETS: [&str; 5] = [".env", ".git", ".npmrc", ".docker", ".secrets"];
+/// What configures the program in its directory: never writable by strict
+/// task code, whether or not the program uses it yet.
+const PROJECT_CONFIG: [&str; 7] = [
+  "deno.json",
+  "deno.jsonc",
+  "package.json",
+  "package-lock.json",
+  "deno.lock",
+  "tsconfig.json",
+  "import_map.json",
+];
 const HOME_SECRETS: [&str; 6] = [".ssh", ".gnupg", ".aws", ".azure", ".config/gcloud", ".kube"];
 const SYSTEM_DENY_READ: [&str; 7] = [
   "/proc",
@@ -236,6 +250,9 @@ pub fn resolve(policy: &Policy, context: &Context) -> Resolved {
     (_, explicit) => {
       let mut list = secrets;
       list.push(cwd.join("node_modules"));
+      list.extend(PROJECT_CONFIG.iter().map(|name| cwd.join(name)));
+      list.extend(context.task_modules.iter().map(|p| canonical(p)));
+      list.extend(context.program_files.iter().map(|p| canonical(p)));
       list.extend(explicit.unwrap_or_default());
       list
     }
@@ -290,6 +307,7 @@ pub(crate) mod tests {
       cwd: cwd.to_path_buf(),
       home: Some(PathBuf::from("/home/someone")),
       task_modules: vec![PathBuf::from("/elsewhere/tasks.ts")],
+      program_files: vec![],
     }
   }
 
@@ -321,6 +339,16 @@ pub(crate) mod tests {
       assert!(policy.deny_read.contains(&denied), "{denied:?} is denied");
     }
     assert!(policy.deny_write.contains(&cwd.join("node_modules")));
+    for config in ["deno.json", "package.json", "package-lock.json"] {
+      assert!(
+        policy.deny_write.contains(&cwd.join(config)),
+        "{config} is not writable"
+      );
+    }
+    assert!(
+      policy.deny_write.contains(&PathBuf::from("/elsewhere/tasks.ts")),
+      "task modules are not writable"
+    );
     assert!(
       !policy.deny_write.contains(&PathBuf::from("/etc")),
       "upstream does not list /etc for writes"
@@ -330,6 +358,28 @@ pub(crate) mod tests {
     }
     assert!(policy.ffi.is_nothing());
     assert!(!policy.console, "strict silences task output");
+  }
+
+  #[test]
+  fn strict_denies_writing_the_programs_own_files() {
+    let cwd = temp_project("program");
+    let context = Context {
+      program_files: vec![cwd.join("main.ts"), cwd.join("lib/util.ts")],
+      ..context(&cwd)
+    };
+    let strict = resolve(&Policy::default(), &context);
+    assert!(strict.deny_write.contains(&cwd.join("main.ts")));
+    assert!(strict.deny_write.contains(&cwd.join("lib/util.ts")));
+    assert_eq!(
+      strict.write,
+      Access::Only(vec![cwd.clone()]),
+      "the rest of the project stays writable"
+    );
+    let custom = Policy::from_json(&json!({ "mode": "custom", "write": ["."], "denyWrite": [] })).unwrap();
+    assert!(
+      resolve(&custom, &context).deny_write.is_empty(),
+      "an explicit custom denyWrite replaces the defaults"
+    );
   }
 
   #[test]

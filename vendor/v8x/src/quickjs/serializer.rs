@@ -20,9 +20,7 @@ use std::mem::MaybeUninit;
 use std::os::raw::{c_char, c_int};
 
 const JS_WRITE_OBJ_REFERENCE: c_int = 1 << 3;
-const JS_WRITE_OBJ_SAB: c_int = 1 << 2;
 const JS_READ_OBJ_REFERENCE: c_int = 1 << 3;
-const JS_READ_OBJ_SAB: c_int = 1 << 2;
 
 const WIRE_HEADER: &[u8; 2] = &[0xff, 0x0f];
 const MAGIC: &[u8; 4] = b"QJSV";
@@ -655,7 +653,10 @@ fn ser_blob(
       ctx,
       &mut blob_len,
       v,
-      JS_WRITE_OBJ_REFERENCE | JS_WRITE_OBJ_SAB,
+      // Never JS_WRITE_OBJ_SAB: it writes the buffer's raw address, which
+      // anyone holding the bytes can edit and read back as a SAB over any
+      // memory. SharedArrayBuffers travel by id (`TAG_SAB`) only.
+      JS_WRITE_OBJ_REFERENCE,
     )
   };
   if blob_ptr.is_null() {
@@ -964,7 +965,8 @@ fn de_blob(st: &mut DeState, ctx: *mut JSContext) -> JSValue {
       ctx,
       st.buf.as_ptr().add(start),
       len,
-      JS_READ_OBJ_REFERENCE | JS_READ_OBJ_SAB,
+      // Never JS_READ_OBJ_SAB: it trusts an address found in the bytes.
+      JS_READ_OBJ_REFERENCE,
     )
   }
 }

@@ -63356,6 +63356,23 @@ static JSValue js_array_buffer_transfer(JSContext *ctx, JSValueConst this_val,
                                            JS_CLASS_ARRAY_BUFFER);
         goto fini;
     }
+    /* Memory this runtime did not allocate (an embedder's backing store,
+       released through free_func with its opaque) cannot change owners:
+       moving the pointer left the original's free_func to release memory
+       the new buffer still used, and realloc'ed memory it does not own.
+       Copy it into a buffer of our own and detach the original, which
+       releases it through its owner. */
+    if (abuf->free_func != js_array_buffer_free) {
+        JSArrayBuffer *copy;
+        ret = js_array_buffer_constructor2(ctx, JS_UNDEFINED, new_len, NULL,
+                                           JS_CLASS_ARRAY_BUFFER);
+        if (JS_IsException(ret))
+            return JS_EXCEPTION;
+        copy = JS_GetOpaque(ret, JS_CLASS_ARRAY_BUFFER);
+        memcpy(copy->data, abuf->data, min_int64(new_len, abuf->byte_length));
+        JS_DetachArrayBuffer(ctx, this_val);
+        goto fini;
+    }
     bs = abuf->data;
     old_len = abuf->byte_length;
     /* if length mismatch, realloc. Otherwise, use the same backing buffer. */
