@@ -92,6 +92,7 @@ export class HostPool {
       maxPayloadBytes: options.payload.maxPayloadBytes,
       payloadMaxByteLength: options.payload.maxByteLength,
       payloadMode: options.payload.mode,
+      maxHeapMb: options.resourceLimits.maxHeapMb,
       permission: options.permission,
       modules: [...new Set(tasks.flatMap((t) => (t.href ? [t.url, t.href] : [t.url])))],
     });

@@ -11,8 +11,9 @@ const DEBUG_NAMESPACES = ["host", "imports", "lifecycle", "signals", "globals"];
 const KNOWN = {
   top: [
     "threads", "inliner", "balancer", "payload", "abortSignalCapacity", "worker", "host", "permission", "debug",
-    "source", "workerExecArgv", "unsafe",
+    "source", "workerExecArgv", "unsafe", "resourceLimits",
   ],
+  resourceLimits: ["maxHeapMb", "maxOldGenerationSizeMb"],
   payload: ["mode", "payloadInitialBytes", "payloadMaxByteLength", "maxPayloadBytes"],
   worker: ["timers", "hardTimeoutMs", "resolveAfterFinishingAll", "runtime", "bootstrap"],
   timers: ["spinMicroseconds", "parkMs", "pauseNanoseconds"],
@@ -123,6 +124,20 @@ function debugOption(debug) {
   return [...namespaces];
 }
 
+/** The smallest heap a worker can start in (its runtime alone takes ~10 MiB). */
+export const MIN_HEAP_MB = 32;
+
+/** `resourceLimits`: `maxHeapMb` (Node's and piscina's `maxOldGenerationSizeMb`
+ *  is the same limit); null when unlimited. */
+function resourceLimitsOption(limits) {
+  if (limits === undefined) return { maxHeapMb: null };
+  if (!isObject(limits)) throw new TypeError("createPool: resourceLimits must be an object");
+  checkKeys(limits, KNOWN.resourceLimits, "resourceLimits.");
+  const given = limits.maxHeapMb ?? limits.maxOldGenerationSizeMb;
+  const name = limits.maxHeapMb === undefined ? "resourceLimits.maxOldGenerationSizeMb" : "resourceLimits.maxHeapMb";
+  return { maxHeapMb: number(given, name, { min: MIN_HEAP_MB, integer: true, fallback: null }) };
+}
+
 /** Validate createPool's options; returns the normalised settings. Throws on a bad value. */
 export function normalizePoolOptions(options = {}) {
   if (!isObject(options)) throw new TypeError("createPool(options): options must be an object");
@@ -188,6 +203,7 @@ export function normalizePoolOptions(options = {}) {
       resolveAfterFinishingAll: worker.resolveAfterFinishingAll === true,
     },
     debug: debugOption(options.debug),
+    resourceLimits: resourceLimitsOption(options.resourceLimits),
     // Checked and resolved in Rust (knitting_permissions); URLs become strings.
     permission: options.permission === undefined ? null : JSON.parse(JSON.stringify(options.permission)),
   };

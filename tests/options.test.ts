@@ -189,4 +189,38 @@ test("bad option values throw at createPool with the option's name", () => {
   }
 });
 
+test("resourceLimits.maxHeapMb: a worker over its heap limit stops, its call names the limit, a new worker serves", async () => {
+  const { code, stdout, stderr } = await knit(["run", "-A", new URL("./fixtures/heap_hog.ts", import.meta.url).pathname], {
+    seconds: 120,
+  });
+  assertEquals(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assertEquals(lines[0], "before: serving");
+  assert(
+    /^hog: WorkerCrashedError: .*its heap reached resourceLimits\.maxHeapMb \(64 MB\)/.test(lines[1]),
+    lines[1],
+  );
+  assertEquals(lines[2], "after: replaced untouched");
+  // The limit held: the process never grew far past one worker's limit
+  // (the engine stops the JS at its next instruction, not 10,000 later).
+  const peak = Number(lines[3].split(": ")[1]);
+  assert(peak < 400, `peak RSS ${peak} MiB`);
+});
+
+test("resourceLimits: a limit below what a runtime needs, or of the wrong type, is a clear error", () => {
+  for (const [limits, message] of [
+    [{ maxHeapMb: 8 }, /resourceLimits\.maxHeapMb must be an integer >= 32, got 8/],
+    [{ maxOldGenerationSizeMb: "big" }, /resourceLimits\.maxOldGenerationSizeMb must be an integer >= 32, got big/],
+    [5, /resourceLimits must be an object/],
+  ] as const) {
+    let error: unknown;
+    try {
+      createPool({ resourceLimits: limits as never })({ mark });
+    } catch (e) {
+      error = e;
+    }
+    assert(error instanceof Error && message.test(error.message), String(error));
+  }
+});
+
 if (isMain) await run();

@@ -105,6 +105,15 @@ export interface PoolOptions {
   };
   /** Abort-aware calls in flight per worker (default 258). */
   abortSignalCapacity?: number;
+  /** Limits each worker's engine enforces. */
+  resourceLimits?: {
+    /** Heap per worker, in MiB (at least 32: the runtime itself takes ~10). A worker
+     *  that reaches it is stopped: its calls reject with a WorkerCrashedError naming
+     *  the limit, and a new worker takes its place. `maxOldGenerationSizeMb` (Node,
+     *  piscina) is accepted as the same limit. */
+    maxHeapMb?: number;
+    maxOldGenerationSizeMb?: number;
+  };
   worker?: {
     timers?: { spinMicroseconds?: number; parkMs?: number; pauseNanoseconds?: number };
     /** A call still running after this long rejects with HardTimeoutError and its worker is replaced. */

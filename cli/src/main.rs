@@ -198,6 +198,7 @@ fn run(args: RunArgs) -> i32 {
       role: deno_knitting::LoaderRole::Program,
       snapshot,
       unconfigured: None,
+      create_params: None,
     });
     worker.execute_main_module(&main_module).await?;
     worker.dispatch_load_event()?;

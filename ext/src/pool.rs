@@ -157,6 +157,15 @@ impl Lane {
     self.interrupted.lock().unwrap().notify_one();
   }
 
+  /// Worker `generation` is being stopped for `reason` (its own runtime
+  /// asked, e.g. out of memory): the lane dies with that reason.
+  pub fn interrupt_with(&self, generation: u32, reason: String) {
+    if generation == self.generation() {
+      *self.interrupt_reason.lock().unwrap() = Some(reason);
+      self.interrupted.lock().unwrap().notify_one();
+    }
+  }
+
   /// What the worker thread waits on besides its runtime.
   pub fn interruption(&self) -> Arc<Notify> {
     self.interrupted.lock().unwrap().clone()
@@ -364,6 +373,9 @@ pub struct PoolSpec {
   /// `payload.mode`: "growable" waits for room, "fixed" fails.
   #[serde(default)]
   pub payload_mode: String,
+  /// `resourceLimits.maxHeapMb`: each worker's heap limit (None: none).
+  #[serde(default)]
+  pub max_heap_mb: Option<u32>,
   /// The `permission` option as given (null: the host's default policy).
   #[serde(default)]
   pub permission: serde_json::Value,
@@ -425,6 +437,7 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
       init,
       policy: Arc::new(policy),
       task_modules,
+      max_heap_mb: spec.max_heap_mb,
     }),
     closed: Mutex::new(false),
   });

@@ -82,6 +82,8 @@ pub struct RuntimeSpec {
   /// A runtime made ahead of time on this thread (its extensions are then
   /// the ones it was made with).
   pub unconfigured: Option<UnconfiguredRuntime>,
+  /// How to make the engine instance (a heap limit), when not `unconfigured`.
+  pub create_params: Option<deno_core::v8::CreateParams>,
 }
 
 /// A `MainWorker` with the knit module loader and Web Worker support.
@@ -110,6 +112,7 @@ pub fn create_main_worker(spec: RuntimeSpec) -> MainWorker {
     residual_lazy_js_sources: spec.snapshot.map_or(&[], |s| s.residual_js),
     residual_lazy_esm_sources: spec.snapshot.map_or(&[], |s| s.residual_esm),
     unconfigured_runtime: spec.unconfigured,
+    create_params: spec.create_params,
     create_web_worker_cb: create_web_worker_callback(spec.resolution.clone(), spec.snapshot),
     bootstrap: BootstrapOptions {
       args: spec.args,

@@ -48,6 +48,10 @@ pub struct WorkerRuntimeArgs {
   /// in it: build the worker from it (a second runtime on one thread breaks
   /// the engine).
   pub unconfigured: Option<UnconfiguredRuntime>,
+  /// The heap limit to make the runtime with (`resourceLimits.maxHeapMb`),
+  /// in bytes; never given with `unconfigured`. The worker loop stops the
+  /// runtime when it comes near (see `limit_heap`).
+  pub max_heap_bytes: Option<usize>,
 }
 
 /// The default factory: a deno_runtime `MainWorker`, so Web APIs and the
@@ -70,6 +74,9 @@ impl WorkerRuntimeFactory for DenoWorkerFactory {
       role: crate::module_loader::LoaderRole::PoolWorker(args.task_modules),
       snapshot: self.snapshot,
       unconfigured: args.unconfigured,
+      create_params: args
+        .max_heap_bytes
+        .map(|max| deno_core::v8::CreateParams::default().heap_limits(0, max)),
     }))
   }
 }
@@ -132,12 +139,20 @@ pub struct WorkerSetup {
   /// The pool's resolved permission policy (within the host's grants).
   pub policy: Arc<knitting_permissions::Resolved>,
   pub task_modules: Vec<ModuleSpecifier>,
+  /// `resourceLimits.maxHeapMb`.
+  pub max_heap_mb: Option<u32>,
 }
 
 /// Start the lane's worker: on a pre-warmed thread when one waits, else on
 /// a new thread. Returns the thread, which lives as long as the worker.
 pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32) -> std::io::Result<JoinHandle<()>> {
-  if let Some(ready) = crate::prewarm::take() {
+  // A runtime made ahead of time has no heap limit (it is set when a
+  // runtime is made), so a limited pool makes its own.
+  let ready = match setup.max_heap_mb {
+    None => crate::prewarm::take(),
+    Some(_) => None,
+  };
+  if let Some(ready) = ready {
     let name = format!("knit-worker-{}", lane.index);
     // Now if the thread runs, and again from inside it (a thread that had
     // not started yet names itself knit-prewarm when it does).
@@ -223,7 +238,11 @@ fn run_lane(
       permissions: knitting_permissions::container(&setup.policy)?,
       task_modules: setup.task_modules.clone(),
       unconfigured,
+      max_heap_bytes: setup.max_heap_mb.map(|mb| mb as usize * MIB),
     })?;
+    if let Some(mb) = setup.max_heap_mb {
+      limit_heap(&mut worker.js_runtime, lane.clone(), generation, mb);
+    }
     // The lane, given to the runtime now that it exists (it may have been
     // made before the lane was).
     worker.js_runtime.op_state().borrow_mut().put(KnittingWorker {
@@ -244,6 +263,28 @@ fn run_lane(
     }
     Ok(())
   })
+}
+
+const MIB: usize = 1 << 20;
+
+/// Ends the worker when its heap reaches `resourceLimits.maxHeapMb`: the
+/// engine calls back near the limit; the worker's JS is stopped (so the
+/// lane dies, its calls reject with the reason, and the host replaces the
+/// worker) and the limit raised a little so the runtime can unwind.
+fn limit_heap(runtime: &mut deno_core::JsRuntime, lane: Arc<Lane>, generation: u32, max_heap_mb: u32) {
+  let isolate = runtime.v8_isolate().thread_safe_handle();
+  runtime.add_near_heap_limit_callback(move |current, _initial| {
+    lane.interrupt_with(
+      generation,
+      format!(
+        "the worker ran out of memory: its heap reached resourceLimits.maxHeapMb ({max_heap_mb} MB); \
+         raise the limit, or pass less data per call"
+      ),
+    );
+    isolate.terminate_execution();
+    // Room to unwind; the engine stops the JS at its next instruction.
+    current + 16 * MIB
+  });
 }
 
 /// What the worker loop needs to start: its task table, tuning and token.

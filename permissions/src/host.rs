@@ -137,12 +137,10 @@ fn intersect_names(policy: &Access<String>, host: &Access<String>) -> Access<Str
   }
 }
 
-fn joined<T: Clone + PartialEq>(mut a: Vec<T>, b: &[T]) -> Vec<T> {
-  for item in b {
-    if !a.contains(item) {
-      a.push(item.clone());
-    }
-  }
+/// `a` then what `b` adds (linear: deny lists can be long).
+fn joined<T: Clone + Eq + std::hash::Hash>(mut a: Vec<T>, b: &[T]) -> Vec<T> {
+  let mut seen: std::collections::HashSet<T> = a.iter().cloned().collect();
+  a.extend(b.iter().filter(|item| seen.insert((*item).clone())).cloned());
   a
 }
 

@@ -79,7 +79,7 @@ pub struct EnvPolicy {
 /// Legacy per-runtime switches the original accepts; only the ones that
 /// mean something on threads are read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NodeSwitches {
   pub allow_child_process: Option<bool>,
   pub allow_worker: Option<bool>,
@@ -89,7 +89,7 @@ pub struct NodeSwitches {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DenoSwitches {
   pub allow_run: Option<bool>,
   pub lock: Option<serde_json::Value>,
@@ -251,6 +251,16 @@ mod tests {
     assert!(error.starts_with("mode: unknown variant `lenient`"), "{error}");
     let error = Policy::from_json(&json!("loose")).unwrap_err().to_string();
     assert!(error.contains("unknown mode \"loose\""), "{error}");
+    // A typo in the legacy switches is an error too, not a silent no.
+    let error = Policy::from_json(&json!({ "node": { "allowChildProcesses": true } }))
+      .unwrap_err()
+      .to_string();
+    assert!(error.starts_with("node.allowChildProcesses: unknown field"), "{error}");
+    assert!(error.contains("expected one of `allowChildProcess`"), "{error}");
+    let error = Policy::from_json(&json!({ "deno": { "allow_run": true } }))
+      .unwrap_err()
+      .to_string();
+    assert!(error.starts_with("deno.allow_run: unknown field"), "{error}");
   }
 
   #[test]

@@ -164,14 +164,10 @@ fn grant_names(grant: &Grant) -> Access<String> {
   }
 }
 
-fn dedup<T: PartialEq>(mut list: Vec<T>) -> Vec<T> {
-  let mut seen = Vec::with_capacity(list.len());
-  for item in list.drain(..) {
-    if !seen.contains(&item) {
-      seen.push(item);
-    }
-  }
-  seen
+/// `list` without repeats, in order (linear: deny lists can be long).
+fn dedup<T: Eq + std::hash::Hash + Clone>(list: Vec<T>) -> Vec<T> {
+  let mut seen = std::collections::HashSet::with_capacity(list.len());
+  list.into_iter().filter(|item| seen.insert(item.clone())).collect()
 }
 
 /// Resolve a policy in a context. Pure apart from reading the file system
@@ -358,6 +354,16 @@ pub(crate) mod tests {
     }
     assert!(policy.ffi.is_nothing());
     assert!(!policy.console, "strict silences task output");
+  }
+
+  #[test]
+  fn repeated_entries_are_listed_once_in_order() {
+    let cwd = temp_project("repeats");
+    let policy = resolve_json(
+      json!({ "mode": "custom", "denyRead": ["./b", "./a", "./b", "./a", "./c"] }),
+      &cwd,
+    );
+    assert_eq!(policy.deny_read, vec![cwd.join("b"), cwd.join("a"), cwd.join("c")]);
   }
 
   #[test]

@@ -548,7 +548,6 @@ unsafe extern "C" {
     val: JSValue,
     flags: std::ffi::c_int,
   ) -> std::ffi::c_int;
-  fn JS_TriggerInterrupt(ctx: *mut JSContext);
 }
 
 #[inline]

@@ -1063,9 +1063,21 @@ pub(crate) unsafe extern "C" fn memory_limit_handler(
     return;
   }
   maybe_drive_near_heap_limit_callback(iso);
+  // Whoever ends execution here (the callback, or the branch below) means
+  // now: QuickJS polls for interrupts only every 10,000 ticks, and a loop
+  // that allocates megabytes per tick would grow the heap by gigabytes
+  // before the poll. Poll at the next tick instead.
+  let force_poll = |st: &super::core::IsoState| {
+    let ctx = current_ctx();
+    if st.is_terminating() && !ctx.is_null() {
+      unsafe { JS_TriggerInterrupt(ctx) };
+    }
+  };
 
   let st = iso_state(iso);
-  if st.near_heap_limit_callback.load(Ordering::Acquire) == 0 {
+  if st.near_heap_limit_callback.load(Ordering::Acquire) != 0 {
+    force_poll(st);
+  } else {
     // V8 treats an exhausted heap as fatal. QuickJS reports an ordinary OOM,
     // which leaves embedders unable to allocate while unwinding that error.
     // Terminate execution instead and reserve enough allocator headroom for
@@ -1076,6 +1088,7 @@ pub(crate) unsafe extern "C" fn memory_limit_handler(
     unsafe {
       JS_SetMemoryLimit(rt, limit.saturating_add(TERMINATION_HEADROOM))
     };
+    force_poll(st);
   }
 }
 
