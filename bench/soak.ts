@@ -97,7 +97,7 @@ if (isMain) {
   for (const threads of [2, 4]) results.push(await soak(threads));
   table(
     ["threads", "calls", "lost", "wrong", "failed", "seconds", "calls/s", "CPU s"],
-    results.map((r) => [r.threads, r.calls, r.lost, r.wrong, r.failed, r.seconds, r.callsPerSecond, r.cpuUsed]),
+    results.map((r) => [`${r.threads}`, r.calls, `${r.lost}`, `${r.wrong}`, `${r.failed}`, r.seconds, r.callsPerSecond, r.cpuUsed]),
   );
   console.log(JSON.stringify({ bench: "soak", window: WINDOW, results }));
   if (results.some((r) => r.lost + r.wrong + r.failed > 0)) Deno.exit(1);

@@ -87,9 +87,21 @@ export type KnitOutput = { code: number; stdout: string; stderr: string };
  *  after `seconds` so a hang or crash fails one test, not the suite. */
 export async function knit(
   args: string[],
-  { cwd, env, seconds = 120 }: { cwd?: string; env?: Record<string, string>; seconds?: number } = {},
+  { cwd, env, seconds = 120, stdin }: { cwd?: string; env?: Record<string, string>; seconds?: number; stdin?: string } = {},
 ): Promise<KnitOutput> {
-  const child = new Deno.Command(Deno.execPath(), { args, cwd, env, stdout: "piped", stderr: "piped" }).spawn();
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd,
+    env,
+    stdin: stdin === undefined ? "inherit" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
   const timer = setTimeout(() => child.kill("SIGKILL"), seconds * 1000);
   const output = await child.output();
   clearTimeout(timer);

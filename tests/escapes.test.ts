@@ -8,7 +8,9 @@ import { assert, assertEquals, knit, run, test } from "./_harness.ts";
 const fixtures = new URL("./fixtures/escapes/", import.meta.url);
 
 type Outcomes = Record<string, unknown>;
-let outcomes: Promise<{ results: Outcomes; project: string; outside: string; stderr: string; code: number }> | undefined;
+let outcomes:
+  | Promise<{ results: Outcomes; project: string; outside: string; stdout: string; stderr: string; code: number }>
+  | undefined;
 
 /** Runs fixtures/escapes/main.ts once, in a fresh project beside an
  *  "outside" directory holding a secret. */
@@ -27,7 +29,11 @@ function attacks() {
     await Deno.writeTextFile(`${project}/.secrets/token.json`, '{ "token": "project secret" }\n');
     await Deno.writeTextFile(`${outside}/secret.json`, '{ "secret": "outside" }\n');
     await Deno.writeTextFile(`${outside}/worker.js`, 'postMessage("outside worker ran");\n');
-    const { code, stdout, stderr } = await knit(["run", "-A", "main.ts", outside], { cwd: project, seconds: 120 });
+    const { code, stdout, stderr } = await knit(["run", "-A", "main.ts", outside], {
+      cwd: project,
+      seconds: 120,
+      stdin: "input for the host only",
+    });
     const results: Outcomes = {};
     for (const line of stdout.split("\n")) {
       if (line.startsWith("{")) {
@@ -35,7 +41,7 @@ function attacks() {
         results[attack] = outcome;
       }
     }
-    return { results, project, outside, stderr, code };
+    return { results, project, outside, stdout, stderr, code };
   })();
   return outcomes;
 }
@@ -109,6 +115,14 @@ test("unstable APIs answer (or are refused by the policy) instead of ending the 
   assertEquals(await outcome("a Worker inheriting permissions"), "hello from an inheriting worker");
   await assertRefused("Deno.listen with reusePort", /NotCapable: Requires net access/);
   await assertRefused("Deno.connect over vsock", /NotCapable: Requires net access/);
+});
+
+test("stdio: a strict task reads none of the program's input, and console: false also silences its streams", async () => {
+  assertEquals(await outcome("read the program's stdin"), "end of input");
+  assertEquals(await outcome("host stdin"), "input for the host only");
+  assertEquals(await outcome("write around console: false"), "wrote");
+  const { stdout, stderr } = await attacks();
+  assert(!stdout.includes("LEAKED") && !stderr.includes("LEAKED"), "task output got through");
 });
 
 if (isMain) await run();

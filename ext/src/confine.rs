@@ -132,3 +132,37 @@ pub fn confine_runtime(runtime: &mut deno_core::JsRuntime) -> Result<(), Box<den
     .execute_script("knit:confine", include_str!("confine.js"))
     .map(drop)
 }
+
+/// The process's standard streams, as task code sees them: stdin only to a
+/// policy that may read everything (`read: true`, `unsafe`): it belongs to
+/// the program, and a task reading it takes input meant for the host; stdout
+/// and stderr only when the pool shows task output (`console`), so
+/// `console: false` also silences `Deno.stdout`/`process.stdout`. A stream
+/// withheld reads as empty and swallows writes (`/dev/null`), for every route
+/// to it (`Deno.stdin`, `process.stdin`, `fs.readSync(0)`).
+pub fn confine_stdio(state: &mut OpState, stdin: bool, output: bool) -> std::io::Result<()> {
+  use deno_runtime::deno_io::fs::File;
+  use deno_runtime::deno_io::fs::FileResource;
+  use deno_runtime::deno_io::FdTable;
+  use deno_runtime::deno_io::StdFileResourceInner;
+  for (fd, name, withheld) in [(0, "stdin", !stdin), (1, "stdout", !output), (2, "stderr", !output)] {
+    if !withheld || !state.resource_table.has(fd as u32) {
+      continue;
+    }
+    let null = std::fs::OpenOptions::new().read(true).write(true).open(NULL_DEVICE)?;
+    let file: std::rc::Rc<dyn File> = std::rc::Rc::new(StdFileResourceInner::file(null, None));
+    state
+      .resource_table
+      .replace(fd as u32, FileResource::new(file.clone(), name.to_string()));
+    if let Some(table) = state.try_borrow_mut::<FdTable>() {
+      table.remove(fd);
+      table.register(fd, file);
+    }
+  }
+  Ok(())
+}
+
+#[cfg(unix)]
+const NULL_DEVICE: &str = "/dev/null";
+#[cfg(windows)]
+const NULL_DEVICE: &str = "NUL";

@@ -27,6 +27,7 @@ use deno_runtime::UnstableFeatureKind;
 use deno_runtime::UNSTABLE_FEATURES;
 
 use crate::confine::confine_runtime;
+use crate::confine::confine_stdio;
 use crate::confine::confined;
 use crate::confine::confinement;
 use crate::module_loader::KnitModuleLoader;
@@ -133,6 +134,9 @@ pub fn create_web_worker_callback(
   snapshot: Option<&'static RuntimeSnapshot>,
 ) -> Arc<CreateWebWorkerCb> {
   Arc::new(move |args: CreateWebWorkerArgs| {
+    // Its stdin only to a worker that may read everything (as in pool
+    // workers); its output is its parent's business.
+    let stdin = args.permissions.query_read_all();
     let loader = KnitModuleLoader::new(
       resolution.clone(),
       Some(args.permissions.clone()),
@@ -200,6 +204,9 @@ pub fn create_web_worker_callback(
     // Bootstrap made `Deno`; no code of the program has run in this runtime,
     // so nothing can make this fail.
     confine_runtime(&mut worker.js_runtime).expect("confining a new Web Worker");
+    if let Err(error) = confine_stdio(&mut worker.js_runtime.op_state().borrow_mut(), stdin, true) {
+      eprintln!("knit: could not withhold stdin from a Web Worker: {error}");
+    }
     (worker, handle)
   })
 }

@@ -254,6 +254,11 @@ fn run_lane(
       init: setup.init.clone(),
     });
     crate::confine::confine_runtime(&mut worker.js_runtime)?;
+    crate::confine::confine_stdio(
+      &mut worker.js_runtime.op_state().borrow_mut(),
+      matches!(setup.policy.read, knitting_permissions::Access::All),
+      setup.policy.console,
+    )?;
     lane.set_isolate(worker.js_runtime.v8_isolate().thread_safe_handle());
     let interrupted = lane.interruption();
     // Resolves when the worker loop returns, i.e. when the lane closes.
