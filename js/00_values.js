@@ -17,9 +17,11 @@ export function isNumericArray(value) {
 /** A header (a string or JSON-like value) with a binary body (an ArrayBuffer). */
 export class Envelope {
   constructor(header, payload = new ArrayBuffer(0)) {
-    if (payload instanceof SharedArrayBuffer || !(payload instanceof ArrayBuffer)) {
+    // A SharedArrayBuffer body is shared, not copied (as upstream): both
+    // sides see each other's writes.
+    if (!(payload instanceof ArrayBuffer) && !(payload instanceof SharedArrayBuffer)) {
       throw new TypeError(
-        `Envelope payload must be an ArrayBuffer, got ${payload?.constructor?.name ?? typeof payload}`,
+        `Envelope payload must be an ArrayBuffer or SharedArrayBuffer, got ${payload?.constructor?.name ?? typeof payload}`,
       );
     }
     Object.defineProperty(this, "header", { value: header, enumerable: true });

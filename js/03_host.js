@@ -94,7 +94,13 @@ export class HostPool {
       payloadMode: options.payload.mode,
       maxHeapMb: options.resourceLimits.maxHeapMb,
       permission: options.permission,
-      modules: [...new Set(tasks.flatMap((t) => (t.href ? [t.url, t.href] : [t.url])))],
+      // The program's code the workers load (unchecked, readable under strict).
+      modules: [
+        ...new Set([
+          ...tasks.flatMap((t) => (t.href ? [t.url, t.href] : [t.url])),
+          ...(options.worker.bootstrap ? [options.worker.bootstrap.url] : []),
+        ]),
+      ],
     });
     this.#lanes = [];
     for (let i = 0; i < options.threads; i++) this.#lanes.push(new HostLane(this.#id, i, abortSlots));
@@ -108,11 +114,23 @@ export class HostPool {
         ? [this.#inline, ...this.#lanes]
         : [...this.#lanes, this.#inline];
     }
-    this.#log?.(
-      "host",
-      `pool ${this.#id}: threads=${options.threads} balancer=${options.balancer} ` +
-        `tasks=${tasks.map((t) => `${t.key}@${t.url}`).join(", ")}`,
-    );
+    if (this.#log) {
+      let cwd = "(not readable)";
+      try {
+        cwd = Deno.cwd();
+      } catch {
+        // knit's own permissions may not let it read the working directory.
+      }
+      // The original's setup lines, then ours.
+      this.#log("host", `cwd=${cwd}`);
+      tasks.forEach((t, id) => this.#log("host", `task name=${t.key} id=${id} from=${t.url}`));
+      this.#log(
+        "host",
+        `pool ${this.#id}: threads=${options.threads} ` +
+          `${options.steal ? "dispatcher=steal" : `balancer=${options.balancer}`} ` +
+          `tasks=${tasks.map((t) => `${t.key}@${t.url}`).join(", ")}`,
+      );
+    }
   }
 
   get id() {
@@ -133,8 +151,19 @@ export class HostPool {
     const { promise, resolve, reject } = Promise.withResolvers();
     c.resolve = resolve;
     c.reject = reject;
-    if (task.abortSignal) promise.reject = (...reason) => this.#abort(c, reason);
-    if (arg instanceof Promise) {
+    // `.reject()` and `.reject(undefined)` only raise the flag (as upstream);
+    // a reason rejects the call at once.
+    if (task.abortSignal) promise.reject = (reason) => this.#abort(c, reason);
+    let isPromise;
+    try {
+      isPromise = arg instanceof Promise;
+    } catch (error) {
+      // A Proxy whose getPrototypeOf trap throws: only this call fails (it
+      // is registered already, so it must settle, not throw).
+      this.#settleUnsent(c, false, error);
+      return promise;
+    }
+    if (isPromise) {
       // The argument settles first; a rejection rejects the call unsent.
       arg.then((value) => this.#dispatch(c, value), (error) => this.#settleUnsent(c, false, error));
     } else {
@@ -279,8 +308,8 @@ export class HostPool {
     if (c.state !== LIVE) return;
     c.abortRequested = true;
     if (c.signal >= 0) c.signalLane.setAbortBit(c.signal);
-    this.#log?.("signals", `abort ${c.id} ${c.task.key}${reason.length > 0 ? " (rejected now)" : ""}`);
-    if (reason.length > 0) this.#settleEarly(c, false, reason[0]);
+    this.#log?.("signals", `abort ${c.id} ${c.task.key}${reason !== undefined ? " (rejected now)" : ""}`);
+    if (reason !== undefined) this.#settleEarly(c, false, reason);
   }
 
   #onTimeout(c) {
@@ -400,6 +429,9 @@ export class HostPool {
   // The lane's worker died: what it had sent is answered, what it held is
   // rejected, and a new worker is started; calls still queued go to it.
   #buryLane(lane) {
+    // Shutting down: its calls reject with the pool's closing (a worker
+    // abandoned there dies too), not as a crash, and nothing is replaced.
+    if (this.#closed) return;
     // Every lane first: a peer may have taken some of its calls (MOVED).
     for (const other of this.#lanes) if (!other.respawning && other.failure === null) this.#drainLane(other);
     const reason = op_knitting_lane_failure(this.#id, lane.index) || "the worker stopped";
@@ -562,10 +594,13 @@ export class HostPool {
       if (delayMs > 0) await new Promise((wake) => after(Math.floor(delayMs), wake));
       if (drain && this.#live + this.#liveInline > 0) await new Promise((wake) => this.#drainWaiters.push(wake));
       this.#closed = true;
-      const closed = new PoolClosedError("Thread closed: the pool was shut down before this call finished");
-      for (const c of this.#calls) if (c !== undefined) this.#finish(c, false, closed);
       this.#log?.("lifecycle", `pool ${this.#id} shut down`);
       await op_knitting_pool_shutdown(this.#id);
+      // Calls still pending reject now, in the turn that resolves shutdown(),
+      // so code that attaches their handlers right after `await shutdown()`
+      // (as code written for the original does) has no unhandled rejection.
+      const closed = new PoolClosedError("Thread closed: the pool was shut down before this call finished");
+      for (const c of this.#calls) if (c !== undefined) this.#finish(c, false, closed);
     })();
     return this.#shutdown;
   }

@@ -36,6 +36,18 @@ const YIELD_EVERY = 16;
  */
 export const STEAL_AFTER_MS = 0.2;
 
+/** `worker.bootstrap`: its export, awaited before any task module loads; a
+ *  throw fails the worker's start-up ("Worker startup failed: …"). */
+async function runBootstrap({ url, name, data }, thread, totalNumberOfThread, log) {
+  const namespace = await import(url);
+  const fn = namespace[name];
+  if (typeof fn !== "function") {
+    throw new TypeError(`worker.bootstrap: ${url} has no exported function "${name}"`);
+  }
+  await fn(data, { thread, totalNumberOfThread, runtime: "knit" });
+  log?.("imports", `bootstrap ${name} from ${url} done`);
+}
+
 async function loadTasks(table, log) {
   const modules = new Map();
   const fns = [];
@@ -119,6 +131,8 @@ export async function workerMain() {
   const { tasks, worker: options, lane: laneIndex, console: consoleShown, token } = op_knitting_worker_init();
   const log = debugLogger(options.debug ?? [], `w${laneIndex}`, token);
   guardWorker(consoleShown !== false);
+  log?.("lifecycle", `worker thread=${laneIndex} url=${import.meta.url}`);
+  if (options.bootstrap) await runBootstrap(options.bootstrap, laneIndex, options.threads, log);
   const fns = await loadTasks(tasks, log);
   const abortAware = tasks.map((t) => t.abortSignal === true);
   const spinMicroseconds = options.spinMicroseconds ?? null;

@@ -124,6 +124,28 @@ function debugOption(debug) {
   return [...namespaces];
 }
 
+/** `worker.bootstrap = { href, name = "default", data }`: a module each worker
+ *  imports, and whose export `name` it awaits with `(data, { thread,
+ *  totalNumberOfThread, runtime })`, before it imports the task modules.
+ *  `href` is resolved against the module that calls createPool (by the API). */
+function bootstrapOption(bootstrap) {
+  if (bootstrap === undefined) return null;
+  if (!isObject(bootstrap)) throw new TypeError("createPool: worker.bootstrap must be an object { href, name?, data? }");
+  checkKeys(bootstrap, ["href", "name", "data"], "worker.bootstrap.");
+  const { href, name = "default", data = null } = bootstrap;
+  if (typeof href !== "string" && !(href instanceof URL)) {
+    throw new TypeError("createPool: worker.bootstrap.href must be a string or URL (a module path or URL)");
+  }
+  if (typeof name !== "string") throw new TypeError("createPool: worker.bootstrap.name must be a string (an export name)");
+  let json;
+  try {
+    json = JSON.stringify(data);
+  } catch (error) {
+    throw new TypeError(`createPool: worker.bootstrap.data must be JSON data (it travels with each worker's settings): ${error}`);
+  }
+  return { href: String(href), name, data: json === undefined ? null : JSON.parse(json) };
+}
+
 /** The smallest heap a worker can start in (its runtime alone takes ~10 MiB). */
 export const MIN_HEAP_MB = 32;
 
@@ -166,9 +188,7 @@ export function normalizePoolOptions(options = {}) {
   if (worker.runtime !== undefined && worker.runtime !== "thread") {
     throw new RangeError(`createPool: worker.runtime "${worker.runtime}" is not supported; Knitting on knit runs thread workers`);
   }
-  if (worker.bootstrap !== undefined) {
-    throw new RangeError("createPool: worker.bootstrap is not supported yet");
-  }
+  const bootstrap = bootstrapOption(worker.bootstrap);
   if (options.source !== undefined) throw new RangeError("createPool: source (a custom worker entry module) is not supported");
   if (options.workerExecArgv !== undefined) warnOnce("createPool option workerExecArgv applies to Node only and was ignored");
   const threads = options.threads ?? 1;
@@ -201,6 +221,7 @@ export function normalizePoolOptions(options = {}) {
       spinMicroseconds: number(timers.spinMicroseconds, "worker.timers.spinMicroseconds", { fallback: null }),
       parkMs: number(timers.parkMs, "worker.timers.parkMs", { fallback: Infinity, allowInfinity: true }),
       resolveAfterFinishingAll: worker.resolveAfterFinishingAll === true,
+      bootstrap,
     },
     debug: debugOption(options.debug),
     resourceLimits: resourceLimitsOption(options.resourceLimits),

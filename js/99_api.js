@@ -45,7 +45,29 @@ function callerUrl() {
 }
 
 export function setModuleUrl(url) {
-  moduleUrlOverride = url === undefined || url === null ? null : String(new URL(url));
+  moduleUrlOverride = url === undefined || url === null ? null : toModuleUrl(String(url));
+}
+
+/** A module URL from a URL or a file path, as the original accepts them:
+ *  `file:`/`https:` URLs as they are; Windows drive paths (`C:\app\x.ts`)
+ *  and UNC paths (`\\server\share\x.ts`) as `file:` URLs; POSIX paths,
+ *  relative ones against the working directory. */
+function toModuleUrl(text) {
+  const drive = /^[A-Za-z]:[\\/]/.test(text);
+  if (drive) return new URL(`file:///${text.replaceAll("\\", "/")}`).href;
+  const unc = /^\\\\([^\\]+)\\(.*)$/.exec(text);
+  if (unc !== null) return new URL(`file://${unc[1]}/${unc[2].replaceAll("\\", "/")}`).href;
+  if (URL.canParse(text)) return new URL(text).href;
+  if (text.startsWith("/")) return new URL(`file://${text}`).href;
+  let cwd;
+  try {
+    cwd = Deno.cwd();
+  } catch (error) {
+    throw new TypeError(
+      `setModuleUrl("${text}"): a relative path needs the working directory, which knit may not read (${error}); pass import.meta.url`,
+    );
+  }
+  return new URL(text, `file://${cwd.endsWith("/") ? cwd : cwd + "/"}`).href;
 }
 
 function abortOption(abortSignal, where) {
@@ -124,6 +146,8 @@ function inertPool() {
 
 export function createPool(options = {}) {
   const settings = normalizePoolOptions(options);
+  const bootstrap = settings.worker.bootstrap;
+  if (bootstrap !== null) bootstrap.url = new URL(bootstrap.href, moduleUrlOverride ?? callerUrl()).href;
   return (tasks) => {
     if (!isMainThread()) return inertPool();
     if (tasks === null || typeof tasks !== "object") {

@@ -36,6 +36,13 @@ test(".reject() with no reason raises the flag; the call settles with what the t
   assertEquals(await call, "v:aborted-seen");
 });
 
+test(".reject(undefined) is .reject(): it raises the flag and the call settles with what the task returns", async () => {
+  const call = pool.call.waitForAbort("u");
+  await sleep(30);
+  call.reject(undefined);
+  assertEquals(await call, "u:aborted-seen");
+});
+
 test(".reject(reason) rejects at once with that exact reason", async () => {
   const call = pool.call.waitForAbort("w");
   call.reject("changed my mind");

@@ -3,6 +3,7 @@
 // and a warning (once) for keys the pool does not know.
 import { createPool, HardTimeoutError, isMain, task } from "knitting";
 import { delayed, mark, spin, where, whereRef, whereSlow } from "./fixtures/who.ts";
+import { whatBootstrapSet } from "./fixtures/bootstrap/tasks.ts";
 import { assert, assertEquals, knit, rejection, run, test } from "./_harness.ts";
 
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
@@ -162,7 +163,10 @@ test("KNITTING_DEBUG turns on debug lines from the host and the workers", async 
   const { code, stdout, stderr: text } = await knit(["run", "-A", script], { env: { KNITTING_DEBUG: "host,imports,lifecycle,signals" } });
   assertEquals(code, 0, text);
   assertEquals(stdout.trim(), "got 42");
-  assert(/^\[host·knit·\+[\d.]+ms\] host: pool \d+: threads=2/m.test(text), text);
+  assert(/^\[host·knit·\+[\d.]+ms\] host: pool \d+: threads=2 dispatcher=steal /m.test(text), text);
+  assert(/^\[host·knit·\+[\d.]+ms\] host: cwd=\//m.test(text), text);
+  assert(/^\[host·knit·\+[\d.]+ms\] host: task name=\w+ id=0 from=file:/m.test(text), text);
+  assert(/^\[w[01]·knit·\+[\d.]+ms\] lifecycle: worker thread=[01] url=/m.test(text), text);
   assert(/^\[w[01]·knit·\+[\d.]+ms\] imports: 1 tasks from file:/m.test(text), text);
   assert(/^\[w[01]·knit·\+[\d.]+ms\] lifecycle: ready/m.test(text), text);
   assert(/^\[host·knit·\+[\d.]+ms\] signals: reply \d+ answer ok/m.test(text), text);
@@ -221,6 +225,47 @@ test("resourceLimits: a limit below what a runtime needs, or of the wrong type, 
     }
     assert(error instanceof Error && message.test(error.message), String(error));
   }
+});
+
+test("worker.bootstrap runs in every worker, with its data and thread, before the task modules load", async () => {
+  const pool = createPool({
+    threads: 2,
+    host: { steal: false },
+    balancer: "roundRobin",
+    worker: { bootstrap: { href: "./fixtures/bootstrap/setup.ts", data: { greeting: "hi" } } },
+  })({ whatBootstrapSet });
+  try {
+    const seen = await Promise.all([pool.call.whatBootstrapSet(), pool.call.whatBootstrapSet()]);
+    for (const { atLoad, now } of seen) {
+      assertEquals(atLoad, now, "the task module saw the bootstrap's work when it loaded");
+      assertEquals(now.greeting, "hi");
+      assertEquals(now.totalNumberOfThread, 2);
+      assertEquals(now.runtime, "knit");
+    }
+    assertEquals(seen.map((s) => s.now.thread).sort(), [0, 1]);
+  } finally {
+    await pool.shutdown();
+  }
+});
+
+test("a worker.bootstrap that throws fails the workers' start-up, and the calls say so", async () => {
+  const pool = createPool({
+    threads: 1,
+    worker: { bootstrap: { href: "./fixtures/bootstrap/setup.ts", name: "fails" } },
+  })({ whatBootstrapSet });
+  try {
+    const error = await rejection(pool.call.whatBootstrapSet());
+    assert(/Worker startup failed: .*bootstrap failed on purpose/.test(String(error?.message ?? error)), String(error));
+  } finally {
+    await pool.shutdown();
+  }
+  let thrown: unknown;
+  try {
+    createPool({ worker: { bootstrap: { href: 5 } as never } })({ whatBootstrapSet });
+  } catch (e) {
+    thrown = e;
+  }
+  assert(thrown instanceof TypeError && /worker\.bootstrap\.href must be a string or URL/.test(thrown.message), String(thrown));
 });
 
 if (isMain) await run();

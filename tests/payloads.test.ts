@@ -89,6 +89,44 @@ test("an Error value keeps name, message, stack and cause", async () => {
   assertEquals((back.cause as Error).message, "root");
 });
 
+export function fillEnvelope(envelope: Envelope<string, SharedArrayBuffer>) {
+  new Uint8Array(envelope.payload).fill(5);
+  return envelope.header;
+}
+
+test("an Envelope with a SharedArrayBuffer body shares it: the worker's writes show on the host", async () => {
+  const shared = new SharedArrayBuffer(16);
+  const envelope = new Envelope("shared body", shared);
+  const sharing = createPool({ threads: 1 })({ fillEnvelope });
+  try {
+    assertEquals(await sharing.call.fillEnvelope(envelope), "shared body");
+    assertEquals([...new Uint8Array(shared)], new Array(16).fill(5));
+  } finally {
+    await sharing.shutdown();
+  }
+});
+
+test("a Proxy is refused with a clear error (also one whose traps throw); only that call fails", async () => {
+  const poisonedConstructor = new Proxy({ a: 1 }, {
+    get(target, key) {
+      if (key === "constructor") throw new Error("poisoned constructor");
+      return (target as Record<string | symbol, unknown>)[key];
+    },
+  });
+  const poisonedPrototype = new Proxy({}, {
+    getPrototypeOf() {
+      throw new Error("poisoned prototype");
+    },
+  });
+  for (const value of [poisonedConstructor, { nested: poisonedConstructor }]) {
+    const error = await rejection(pool.call.echo(value));
+    assert(error instanceof TypeError && /could not be cloned: it is a Proxy/.test(error.message), String(error));
+  }
+  const error = await rejection(pool.call.echo(poisonedPrototype));
+  assert(/poisoned prototype/.test(String(error?.message)), String(error));
+  assertEquals(await pool.call.echo("still serving"), "still serving");
+});
+
 test("NumericArray and Envelope come back as their own classes", async () => {
   const numbers = await pool.call.echo(NumericArray.from([1, 2]));
   assert(numbers instanceof NumericArray, "NumericArray");

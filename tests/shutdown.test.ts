@@ -93,4 +93,14 @@ test("a worker blocked in native code is abandoned: its call times out, the lane
   assertEquals(lines[4], "shutdown: done; the stuck call: PoolClosedError");
 });
 
+test("handlers attached right after `await shutdown()` catch the pending calls (no unhandled rejection)", async () => {
+  const { code, stdout, stderr } = await knit(["run", "-A", new URL("./fixtures/late_handlers.ts", import.meta.url).pathname], {
+    seconds: 60,
+  });
+  assertEquals(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assertEquals(lines.filter((l) => l.startsWith("caught PoolClosedError: Thread closed")).length, 2, stdout);
+  assertEquals(lines.at(-1), "still running");
+});
+
 if (isMain) await run();

@@ -71,6 +71,24 @@ test("setModuleUrl names the module of the tasks defined after it (for bundles w
   assertEquals(task({ f: () => 2 }).importedFrom, import.meta.url);
 });
 
+test("setModuleUrl takes paths as the original does: relative, absolute, Windows drive and UNC paths become file URLs", () => {
+  const cases: Array<[string, string]> = [
+    ["./lib/x.ts", new URL("./lib/x.ts", `file://${Deno.cwd()}/`).href],
+    ["/srv/app/x.ts", "file:///srv/app/x.ts"],
+    ["C:\\app\\tasks.ts", "file:///C:/app/tasks.ts"],
+    ["\\\\server\\share\\tasks.ts", "file://server/share/tasks.ts"],
+    ["https://example.com/x.js", "https://example.com/x.js"],
+  ];
+  try {
+    for (const [given, url] of cases) {
+      setModuleUrl(given);
+      assertEquals(task({ f: () => 1 }).importedFrom, url, given);
+    }
+  } finally {
+    setModuleUrl(null);
+  }
+});
+
 test("more than 65,535 tasks is a RangeError", () => {
   const tasks: Record<string, () => void> = {};
   for (let i = 0; i < 65_536; i++) tasks[`t${i}`] = cube as unknown as () => void;

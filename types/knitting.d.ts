@@ -120,6 +120,10 @@ export interface PoolOptions {
     hardTimeoutMs?: number;
     /** Hold a worker's results until its queue is empty. */
     resolveAfterFinishingAll?: boolean;
+    /** A module each worker imports before its task modules; its export `name`
+     *  (default "default") is awaited with `(data, { thread, totalNumberOfThread, runtime })`.
+     *  `href` is relative to the module that calls createPool; `data` must be JSON. */
+    bootstrap?: { href: string | URL; name?: string; data?: unknown };
     runtime?: "thread";
   };
   host?: {
@@ -207,11 +211,12 @@ export function setModuleUrl(url: string | URL | null): void;
 export class NumericArray extends Array<number> {}
 export function isNumericArray(value: unknown): value is NumericArray;
 
-/** A header (string or JSON-like) with an ArrayBuffer body. */
-export class Envelope<H = unknown> {
-  constructor(header: H, payload?: ArrayBuffer);
+/** A header (string or JSON-like) with an ArrayBuffer body (copied), or a
+ *  SharedArrayBuffer body (shared: both sides see each other's writes). */
+export class Envelope<H = unknown, B extends ArrayBuffer | SharedArrayBuffer = ArrayBuffer> {
+  constructor(header: H, payload?: B);
   readonly header: H;
-  readonly payload: ArrayBuffer;
+  readonly payload: B;
   [Symbol.dispose](): void;
 }
 

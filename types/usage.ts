@@ -57,3 +57,10 @@ if (isMain) {
   await pool.shutdown({ drain: true });
   console.log(sum, ms, loud, length, three, envelope.header.id, numbers.length, PoolClosedError.name);
 }
+
+// knitting/utils
+import { bufferToJson, bufferToNumbers, jsonToBuffer, numbersToBuffer } from "knitting/utils";
+const packed: ArrayBuffer = numbersToBuffer([1, 2, 3], { format: "i32" });
+const unpacked: number[] = bufferToNumbers(packed, "i32");
+const record = bufferToJson<{ id: number }>(jsonToBuffer({ id: 1 }));
+void [unpacked, record.id];

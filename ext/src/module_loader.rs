@@ -42,6 +42,14 @@ use crate::resolution::Resolution;
 pub const API_SPECIFIERS: &[&str] = &["knitting", "@vixeny/knitting", "jsr:@vixeny/knitting", "npm:knitting"];
 /// The one URL they resolve to, so every importer shares one module instance.
 pub const API_URL: &str = "knit:knitting";
+/// Specifiers of the original's `knitting/utils` helpers, and their URL.
+pub const UTILS_SPECIFIERS: &[&str] = &[
+  "knitting/utils",
+  "@vixeny/knitting/utils",
+  "jsr:@vixeny/knitting/utils",
+  "npm:knitting/utils",
+];
+pub const UTILS_URL: &str = "knit:knitting/utils";
 /// The entry module of a pool worker.
 pub const WORKER_URL: &str = "knit:worker";
 
@@ -243,6 +251,9 @@ impl ModuleLoader for KnitModuleLoader {
       crate::prewarm::fire();
       return Ok(ModuleSpecifier::parse(API_URL).unwrap());
     }
+    if UTILS_SPECIFIERS.contains(&specifier) || specifier == UTILS_URL {
+      return Ok(ModuleSpecifier::parse(UTILS_URL).unwrap());
+    }
     let resolved = match ModuleSpecifier::parse(specifier) {
       // The main module, a worker's entry, and URLs of our own schemes are
       // taken as they are (a main module inside node_modules is not mapped
@@ -284,6 +295,7 @@ impl ModuleLoader for KnitModuleLoader {
     match specifier.scheme() {
       "knit" => ModuleLoadResponse::Sync(match specifier.as_str() {
         API_URL => Ok(synthetic(API_SOURCE, specifier)),
+        UTILS_URL => Ok(synthetic(include_str!("../../js/utils.js"), specifier)),
         WORKER_URL => Ok(synthetic(WORKER_SOURCE, specifier)),
         _ => Err(JsErrorBox::generic(format!(
           "Cannot load {specifier}: no such knit module"
@@ -521,6 +533,12 @@ mod tests {
         .resolve(name, "file:///app/main.ts", ResolutionKind::Import)
         .unwrap();
       assert_eq!(url.as_str(), API_URL);
+    }
+    for name in UTILS_SPECIFIERS {
+      let url = loader
+        .resolve(name, "file:///app/main.ts", ResolutionKind::Import)
+        .unwrap();
+      assert_eq!(url.as_str(), UTILS_URL);
     }
     let relative = loader
       .resolve("./tasks.ts", "file:///app/main.ts", ResolutionKind::Import)

@@ -1086,6 +1086,7 @@ pub extern "C" fn v8__Isolate__Dispose(this: *mut RealIsolate) {
     for ((_, ctx), function) in st.template_functions.drain() {
       JS_FreeValue(ctx as *mut JSContext, function);
     }
+    super::function::release_templates_of(this as usize, st.rt);
     for (ctx, slots) in st.snap_context_data_values.drain() {
       for value in slots.into_iter().flatten() {
         JS_FreeValue(ctx as *mut JSContext, value);

@@ -4215,7 +4215,9 @@ impl AttrU32 for PropertyAttribute {
 }
 
 thread_local! {
-    static TEMPLATES: std::cell::RefCell<std::collections::HashMap<usize, TemplKind>> =
+    /// Every live template made on this thread: its kind and the isolate it
+    /// was made in (0 if none was current), which frees it when disposed.
+    static TEMPLATES: std::cell::RefCell<std::collections::HashMap<usize, (TemplKind, usize)>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
@@ -4226,9 +4228,65 @@ pub(crate) enum TemplKind {
 }
 
 fn register_template(p: usize, kind: TemplKind) {
+  let owner = crate::quickjs::core::current_iso() as usize;
   TEMPLATES.with(|t| {
-    t.borrow_mut().insert(p, kind);
+    t.borrow_mut().insert(p, (kind, owner));
   });
+}
+
+/// Frees every template made in `iso`, which is being disposed, with the
+/// values they hold (their data, cached prototype, properties, accessors,
+/// interceptor data) while its runtime `rt` still exists. V8 collects
+/// templates with their isolate; these were leaked Boxes, and the values
+/// they held kept objects of the runtime alive past `JS_FreeRuntime`:
+/// ~3.7 MiB leaked per runtime made and dropped (a pool worker replaced, a
+/// pool shut down).
+pub(crate) fn release_templates_of(iso: usize, rt: *mut JSRuntime) {
+  let owned: Vec<(usize, TemplKind)> = TEMPLATES.with(|t| {
+    let mut t = t.borrow_mut();
+    let owned: Vec<(usize, TemplKind)> = t
+      .iter()
+      .filter(|(_, (_, owner))| *owner == iso)
+      .map(|(p, (kind, _))| (*p, *kind))
+      .collect();
+    for (p, _) in &owned {
+      t.remove(p);
+    }
+    owned
+  });
+  let free = |v: JSValue| unsafe { JS_FreeValueRT(rt, v) };
+  let free_props = |props: Vec<(JSValue, JSValue, u32)>, accessors: Vec<TemplAccessor>| {
+    for (key, value, _) in props {
+      free(key);
+      free(value);
+    }
+    for accessor in accessors {
+      free(accessor.key);
+      free(accessor.data);
+    }
+  };
+  for (p, kind) in owned {
+    match kind {
+      TemplKind::Func => {
+        let t = unsafe { Box::from_raw(p as *mut FnTemplate) };
+        let t = *t;
+        free(t.data);
+        free(t.cached_proto);
+        free_props(t.props, t.accessors);
+      }
+      TemplKind::Obj => {
+        let t = unsafe { Box::from_raw(p as *mut ObjTemplate) };
+        let state = t.state.into_inner();
+        free_props(state.props, state.accessors);
+        if let Some(handler) = state.named_handler {
+          free(handler.data);
+        }
+        if let Some(handler) = state.indexed_handler {
+          free(handler.data);
+        }
+      }
+    }
+  }
 }
 
 pub(crate) fn is_template_ptr(p: *const c_void) -> bool {
@@ -4242,7 +4300,7 @@ pub(crate) fn template_kind(p: *const c_void) -> Option<TemplKind> {
   if p.is_null() {
     return None;
   }
-  TEMPLATES.with(|t| t.borrow().get(&(p as usize)).copied())
+  TEMPLATES.with(|t| t.borrow().get(&(p as usize)).map(|(kind, _)| *kind))
 }
 
 pub(crate) fn snapshot_function_template_info(
@@ -4292,7 +4350,7 @@ fn with_template_props(
   p: usize,
   f: impl FnOnce(&mut Vec<(JSValue, JSValue, u32)>),
 ) {
-  let kind = TEMPLATES.with(|t| t.borrow().get(&p).copied());
+  let kind = template_kind(p as *const c_void);
   match kind {
     Some(TemplKind::Func) => {
       let t = unsafe { &mut *(p as *mut FnTemplate) };
@@ -4625,7 +4683,7 @@ fn materialize_template_value(
     return (value, false);
   }
   let raw = unsafe { value.u.ptr } as usize;
-  let kind = TEMPLATES.with(|t| t.borrow().get(&raw).copied());
+  let kind = template_kind(raw as *const c_void);
   match kind {
     Some(TemplKind::Func) => {
       let f = v8__FunctionTemplate__GetFunction(

@@ -310,6 +310,10 @@ typedef struct JSArena {
 typedef struct JSArenaState {
     struct list_head arena_list[JS_ARENA_BLOCK_SIZE_COUNT];
     struct list_head free_arena_list[JS_ARENA_BLOCK_SIZE_COUNT];
+    /* every large block, so the runtime's teardown frees them as it frees
+       the arenas: objects an embedder still references when the runtime is
+       freed (a leaked refcount) would otherwise leak their memory for good */
+    struct list_head large_list;
     _Alignas(JS_ARENA_ALIGN) uint8_t zero_size_block[sizeof(JSMallocBlockHeader)];
 } JSArenaState;
 
@@ -1849,6 +1853,7 @@ static void js_arena_init(JSRuntime *rt)
     JSArenaState *s = &rt->arena_state;
     int i;
     arena_zero_block(rt)->u.block_idx = JS_ARENA_FREE_NIL;
+    init_list_head(&s->large_list);
     for (i = 0; i < JS_ARENA_BLOCK_SIZE_COUNT; i++) {
         init_list_head(&s->arena_list[i]);
         init_list_head(&s->free_arena_list[i]);
@@ -1890,28 +1895,37 @@ static no_inline JSArena *arena_new(JSRuntime *rt, int block_size_idx)
     return ar;
 }
 
-static no_inline void *arena_malloc_large(JSRuntime *rt, size_t size)
+/* A large block is [list link][JSMallocBlockHeader][user data], allocated
+   in one piece; the link chains it into arena_state.large_list. */
+#define JS_LARGE_PREFIX sizeof(struct list_head)
+
+static inline struct list_head *large_link(JSMallocBlockHeader *b)
+{
+    return (struct list_head *)((uint8_t *)b - JS_LARGE_PREFIX);
+}
+
+static inline void *large_init(JSRuntime *rt, void *raw)
 {
     JSMallocBlockHeader *b;
-    b = rt->mf.js_malloc(rt->malloc_state.opaque,
-                         sizeof(JSMallocBlockHeader) + size);
-    if (!b)
+    if (!raw)
         return NULL;
+    b = (JSMallocBlockHeader *)((uint8_t *)raw + JS_LARGE_PREFIX);
+    list_add_tail(large_link(b), &rt->arena_state.large_list);
     b->u.block_idx = JS_ARENA_FREE_NIL;
     b->block_size_idx = 0xff; /* fail safe */
     return b->user_data;
 }
 
+static no_inline void *arena_malloc_large(JSRuntime *rt, size_t size)
+{
+    return large_init(rt, rt->mf.js_malloc(rt->malloc_state.opaque,
+                                           JS_LARGE_PREFIX + sizeof(JSMallocBlockHeader) + size));
+}
+
 static no_inline void *arena_calloc_large(JSRuntime *rt, size_t size)
 {
-    JSMallocBlockHeader *b;
-    b = rt->mf.js_calloc(rt->malloc_state.opaque, 1,
-                         sizeof(JSMallocBlockHeader) + size);
-    if (!b)
-        return NULL;
-    b->u.block_idx = JS_ARENA_FREE_NIL;
-    b->block_size_idx = 0xff; /* fail safe */
-    return b->user_data;
+    return large_init(rt, rt->mf.js_calloc(rt->malloc_state.opaque, 1,
+                                           JS_LARGE_PREFIX + sizeof(JSMallocBlockHeader) + size));
 }
 
 static void *js_arena_malloc(JSRuntime *rt, size_t size)
@@ -1965,7 +1979,8 @@ static void js_arena_free(JSRuntime *rt, void *ptr)
         if (b == arena_zero_block(rt)) {
             /* nothing to do */
         } else {
-            rt->mf.js_free(rt->malloc_state.opaque, b);
+            list_del(large_link(b));
+            rt->mf.js_free(rt->malloc_state.opaque, large_link(b));
         }
     } else {
         unsigned int block_idx = b->u.block_idx;
@@ -1999,9 +2014,9 @@ static size_t js_arena_usable_size(JSRuntime *rt, const void *ptr)
         if (b == arena_zero_block(rt)) {
             return 0;
         } else {
-            size_t size = rt->mf.js_malloc_usable_size(b);
+            size_t size = rt->mf.js_malloc_usable_size(large_link((JSMallocBlockHeader *)b));
             if (size != 0)
-                size -= sizeof(JSMallocBlockHeader);
+                size -= JS_LARGE_PREFIX + sizeof(JSMallocBlockHeader);
             return size;
         }
     } else {
@@ -2020,10 +2035,17 @@ static void *js_arena_realloc(JSRuntime *rt, void *ptr, size_t size)
             return js_arena_malloc(rt, size);
         } else {
             JSMallocBlockHeader *nb;
-            nb = rt->mf.js_realloc(rt->malloc_state.opaque, b,
-                                   sizeof(JSMallocBlockHeader) + size);
-            if (!nb)
+            void *raw;
+            /* the block may move: unlink it first, link where it lands */
+            list_del(large_link(b));
+            raw = rt->mf.js_realloc(rt->malloc_state.opaque, large_link(b),
+                                    JS_LARGE_PREFIX + sizeof(JSMallocBlockHeader) + size);
+            if (!raw) {
+                list_add_tail(large_link(b), &rt->arena_state.large_list);
                 return NULL;
+            }
+            nb = (JSMallocBlockHeader *)((uint8_t *)raw + JS_LARGE_PREFIX);
+            list_add_tail(large_link(nb), &rt->arena_state.large_list);
             nb->u.block_idx = JS_ARENA_FREE_NIL;
             nb->block_size_idx = 0xff;
             return nb->user_data;
@@ -2089,6 +2111,10 @@ static void js_arena_free_all(JSRuntime *rt)
         init_list_head(&s->arena_list[i]);
         init_list_head(&s->free_arena_list[i]);
     }
+    list_for_each_safe(el, el1, &s->large_list) {
+        rt->mf.js_free(rt->malloc_state.opaque, el);
+    }
+    init_list_head(&s->large_list);
 }
 
 static bool js_memory_limit_exceeded(JSRuntime *rt, size_t additional_size)
@@ -41414,6 +41440,13 @@ static int JS_WriteProxy(BCWriterState *s, JSValueConst obj)
 
     if (!proxy) {
         JS_ThrowTypeError(s->ctx, "invalid proxy");
+        return -1;
+    }
+    /* Only snapshots (which carry bytecode) keep proxies; a structured
+       clone cannot (it failed later, on the handler's functions, with
+       "invalid bytecode function object"). */
+    if (!s->allow_bytecode) {
+        JS_ThrowTypeError(s->ctx, "#<Object> could not be cloned: it is a Proxy");
         return -1;
     }
     bc_put_u8(s, BC_TAG_PROXY);
