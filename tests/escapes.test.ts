@@ -82,6 +82,12 @@ test("modules: a module a task wrote cannot import what the policy does not give
   await assertRefused("start a Web Worker from outside", /Requires read access to .*outside\/worker\.js/);
 });
 
+test("modules: the runtime's internal modules cannot be imported", async () => {
+  for (const attack of ["import ext:core/mod.js", "import the worker loop"]) {
+    await assertRefused(attack, /ext: modules are the runtime's own internals/);
+  }
+});
+
 test("files: the program's modules and configuration are not writable; the rest of the project is", async () => {
   for (const file of ["main.ts", "tasks.ts", "deno.json", "package.json"]) {
     await assertRefused(`rewrite ${file}`, new RegExp(`NotCapable: Requires write access to .*${file.replace(".", "\\.")}`));

@@ -272,6 +272,11 @@ impl ModuleLoader for KnitModuleLoader {
     if kind == ResolutionKind::MainModule && matches!(self.role, LoaderRole::Program) {
       self.trusted.borrow_mut().insert(resolved.clone());
     }
+    // Schemes knit never loads get their own explanation, not a permission
+    // error about an odd URL.
+    if matches!(resolved.scheme(), "ext" | "jsr" | "npm") {
+      return self.resolution.loadable(resolved, referrer);
+    }
     // Checked when resolving, so a denial reaches `import()` as NotCapable
     // (before any other complaint about the module).
     if self.needs_check(&resolved, kind) {

@@ -214,6 +214,10 @@ impl Resolution {
         "Cannot resolve \"{resolved}\" (imported from {referrer}): npm packages come from node_modules. \
          Run `npm install` in the project."
       ))),
+      "ext" => Err(JsErrorBox::type_error(format!(
+        "Cannot import \"{resolved}\" (imported from {referrer}): ext: modules are the runtime's own internals, \
+         not for programs. Use the public API (Deno.*, Web APIs, node: built-ins)."
+      ))),
       "jsr" => Err(JsErrorBox::type_error(format!(
         "Cannot import \"{resolved}\" (imported from {referrer}): knit does not download jsr: packages. \
          Install the package from npm (`npm install` it and import it by name), or vendor its files into the project."
