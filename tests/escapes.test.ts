@@ -29,6 +29,8 @@ function attacks() {
     await Deno.writeTextFile(`${project}/.secrets/token.json`, '{ "token": "project secret" }\n');
     await Deno.writeTextFile(`${outside}/secret.json`, '{ "secret": "outside" }\n');
     await Deno.writeTextFile(`${outside}/worker.js`, 'postMessage("outside worker ran");\n');
+    await Deno.mkdir(`${project}/holder`);
+    await Deno.symlink(outside, `${project}/holder/lnk`);
     const { code, stdout, stderr } = await knit(["run", "-A", "main.ts", outside], {
       cwd: project,
       seconds: 120,
@@ -86,6 +88,10 @@ test("modules: the runtime's internal modules cannot be imported", async () => {
   for (const attack of ["import ext:core/mod.js", "import the worker loop"]) {
     await assertRefused(attack, /ext: modules are the runtime's own internals/);
   }
+});
+
+test("files: a check cannot be raced by renaming a directory (holder/lnk -> outside, renamed away and back)", async () => {
+  assertEquals(await outcome("race a rename against a check"), 0);
 });
 
 test("files: the program's modules and configuration are not writable; the rest of the project is", async () => {

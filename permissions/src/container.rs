@@ -128,11 +128,17 @@ impl PermissionDescriptorParser for CanonicalPathParser {
     let requested = path.to_string_lossy().into_owned();
     Ok(PathQueryDescriptor::new_known_absolute(Cow::Owned(resolved)).with_requested(requested))
   }
+  /// The path as it was checked. Deno's parser resolves it again here, after
+  /// the check, and the open then uses that second answer: a task renaming
+  /// a directory away and back could get a path that was never checked
+  /// (`holder/lnk/secret` judged while `holder` was missing, opened through
+  /// `lnk` once it was back). The checked path has no symlinks left, and the
+  /// open follows none (`deno_fs::set_open_without_symlinks_for_thread`).
   fn parse_special_file_descriptor<'a>(
     &self,
     path: PathQueryDescriptor<'a>,
   ) -> Result<SpecialFilePathQueryDescriptor<'a>, PathResolveError> {
-    self.inner.parse_special_file_descriptor(path)
+    Ok(SpecialFilePathQueryDescriptor::from_path_query_no_canonicalize(path))
   }
   fn parse_net_query(&self, text: &str) -> Result<NetDescriptor, NetDescriptorParseError> {
     self.inner.parse_net_query(text)
@@ -188,6 +194,25 @@ mod tests {
     assert!(container
       .check_run(&RunQueryDescriptor::Name("true".into()), "test")
       .is_err());
+  }
+
+  #[test]
+  fn the_path_handed_to_the_open_is_the_path_that_was_checked() {
+    let cwd = temp_project("container-checked");
+    std::fs::create_dir(cwd.join("real")).unwrap();
+    std::fs::write(cwd.join("real/data.txt"), "ok").unwrap();
+    std::os::unix::fs::symlink(cwd.join("real"), cwd.join("alias")).unwrap();
+    let container = strict_container(&cwd);
+    let checked = container
+      .check_open(
+        Cow::Owned(cwd.join("alias/data.txt")),
+        OpenAccessKind::Read,
+        Some("test"),
+      )
+      .unwrap();
+    // Resolved once, when checked; not again afterwards (a rename race
+    // could otherwise swap what the second resolution finds).
+    assert_eq!(checked.as_ref() as &Path, cwd.join("real/data.txt"));
   }
 
   #[test]

@@ -48,6 +48,24 @@ pub struct Resolved {
   pub console: bool,
 }
 
+impl Resolved {
+  /// Whether nothing is checked at all (then Deno hands paths over as they
+  /// were asked for, symlinks and all, instead of resolved).
+  pub fn grants_everything(&self) -> bool {
+    fn all<T>(access: &Access<T>) -> bool {
+      matches!(access, Access::All)
+    }
+    all(&self.read)
+      && all(&self.write)
+      && all(&self.net)
+      && all(&self.env)
+      && all(&self.run)
+      && all(&self.ffi)
+      && all(&self.sys)
+      && all(&self.import)
+  }
+}
+
 /// Where a policy is resolved: the directory relative paths start from, the
 /// user's home (for `~`), the files of the pool's task modules, and the
 /// program's own files (see [`crate::ProgramFiles`]).
