@@ -13,7 +13,7 @@ const KNOWN = {
     "threads", "inliner", "balancer", "payload", "abortSignalCapacity", "worker", "host", "permission", "debug",
     "source", "workerExecArgv", "unsafe", "resourceLimits",
   ],
-  resourceLimits: ["maxHeapMb", "maxOldGenerationSizeMb"],
+  resourceLimits: ["maxHeapMb", "maxOldGenerationSizeMb", "maxOpenFiles"],
   payload: ["mode", "payloadInitialBytes", "payloadMaxByteLength", "maxPayloadBytes"],
   worker: ["timers", "hardTimeoutMs", "resolveAfterFinishingAll", "runtime", "bootstrap"],
   timers: ["spinMicroseconds", "parkMs", "pauseNanoseconds"],
@@ -152,12 +152,15 @@ export const MIN_HEAP_MB = 32;
 /** `resourceLimits`: `maxHeapMb` (Node's and piscina's `maxOldGenerationSizeMb`
  *  is the same limit); null when unlimited. */
 function resourceLimitsOption(limits) {
-  if (limits === undefined) return { maxHeapMb: null };
+  if (limits === undefined) return { maxHeapMb: null, maxOpenFiles: null };
   if (!isObject(limits)) throw new TypeError("createPool: resourceLimits must be an object");
   checkKeys(limits, KNOWN.resourceLimits, "resourceLimits.");
   const given = limits.maxHeapMb ?? limits.maxOldGenerationSizeMb;
   const name = limits.maxHeapMb === undefined ? "resourceLimits.maxOldGenerationSizeMb" : "resourceLimits.maxHeapMb";
-  return { maxHeapMb: number(given, name, { min: MIN_HEAP_MB, integer: true, fallback: null }) };
+  return {
+    maxHeapMb: number(given, name, { min: MIN_HEAP_MB, integer: true, fallback: null }),
+    maxOpenFiles: number(limits.maxOpenFiles, "resourceLimits.maxOpenFiles", { min: 1, integer: true, fallback: null }),
+  };
 }
 
 /** Validate createPool's options; returns the normalised settings. Throws on a bad value. */

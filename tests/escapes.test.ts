@@ -94,6 +94,15 @@ test("files: a check cannot be raced by renaming a directory (holder/lnk -> outs
   assertEquals(await outcome("race a rename against a check"), 0);
 });
 
+test("files: a worker holds at most resourceLimits.maxOpenFiles (1024 by default) open; closing frees them", async () => {
+  const capped = (await outcome("hold more files than maxOpenFiles")) as { opened: number; error: string };
+  assertEquals(capped.opened, 50);
+  assert(/Too many open files: this worker holds 50, its limit/.test(capped.error), capped.error);
+  assertEquals(await outcome("open again after closing"), "reopened");
+  const byDefault = (await outcome("hold more files than the default cap")) as { opened: number; error: string };
+  assertEquals(byDefault.opened, 1024);
+});
+
 test("files: the program's modules and configuration are not writable; the rest of the project is", async () => {
   for (const file of ["main.ts", "tasks.ts", "deno.json", "package.json"]) {
     await assertRefused(`rewrite ${file}`, new RegExp(`NotCapable: Requires write access to .*${file.replace(".", "\\.")}`));

@@ -113,6 +113,9 @@ export interface PoolOptions {
      *  piscina) is accepted as the same limit. */
     maxHeapMb?: number;
     maxOldGenerationSizeMb?: number;
+    /** Files each worker may hold open at once (default 1024; no cap under "unsafe").
+     *  One more open fails with "Too many open files: this worker holds N, its limit". */
+    maxOpenFiles?: number;
   };
   worker?: {
     timers?: { spinMicroseconds?: number; parkMs?: number; pauseNanoseconds?: number };

@@ -25,10 +25,29 @@ use flags::Command;
 use flags::PolicyCommand;
 use flags::RunArgs;
 
+/// The soft limit on open files raised to the hard one, as `deno` does: the
+/// process's threads (each pool worker may hold up to its
+/// `resourceLimits.maxOpenFiles`) share it.
+fn raise_fd_limit() {
+  #[cfg(unix)]
+  // SAFETY: getrlimit/setrlimit with a valid, initialised rlimit.
+  unsafe {
+    let mut limits = libc::rlimit {
+      rlim_cur: 0,
+      rlim_max: 0,
+    };
+    if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limits) == 0 && limits.rlim_cur < limits.rlim_max {
+      limits.rlim_cur = limits.rlim_max;
+      libc::setrlimit(libc::RLIMIT_NOFILE, &limits);
+    }
+  }
+}
+
 /// Bad input (usage, a missing module): like clap's own usage errors.
 const EXIT_USAGE: i32 = 2;
 
 fn main() {
+  raise_fd_limit();
   let cli = Cli::parse();
   let code = match cli.command {
     Command::Run(args) => run(args),

@@ -8,6 +8,7 @@
 mod buffers;
 mod confine;
 mod errors;
+mod lane;
 mod layout;
 mod mailbox;
 mod module_loader;

@@ -4,11 +4,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::thread::JoinHandle;
 use std::time::Duration;
 use std::time::Instant;
 
@@ -26,13 +24,11 @@ use knitting_permissions::ProgramFiles;
 use knitting_permissions::Resolved;
 use serde::Deserialize;
 use std::sync::atomic::AtomicBool;
-use tokio::sync::Notify;
 
 use crate::errors::KnittingError;
+pub use crate::lane::Lane;
 use crate::layout::*;
-use crate::mailbox::LaneMemory;
 use crate::payload::PayloadLimits;
-use crate::payload::PayloadStore;
 use crate::wake::Doorbell;
 use crate::worker::spawn_lane;
 use crate::worker::worker_peer;
@@ -40,190 +36,14 @@ use crate::worker::WorkerRuntimeFactory;
 use crate::worker::WorkerSetup;
 
 pub const MAX_THREADS: u32 = 256;
+/// Files a worker may hold open at once unless its pool says otherwise
+/// (`resourceLimits.maxOpenFiles`); `unsafe` pools have no cap.
+const DEFAULT_MAX_OPEN_FILES: u32 = 1024;
 /// How long shutdown lets a busy worker finish before interrupting it.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(200);
-/// How long an interrupted worker may take to end before its lane gives up
-/// on the thread. An interrupt stops JS at once; a thread still running
-/// after this is blocked in native code (`Atomics.wait`, a blocking read)
-/// that no interrupt reaches. It is left to end whenever it does, and the
-/// lane goes on without it (see [`Lane::abandon`]).
-const ABANDON_AFTER: Duration = Duration::from_millis(500);
 /// A lane whose worker fails this many start-ups in a row stays dead: the
 /// failure is in the code (a task module that throws), not in bad luck.
 const MAX_STARTUP_FAILURES: u32 = 3;
-
-/// One worker thread and the memory it shares with the host. The memory
-/// outlives workers: a replacement worker serves the same lane.
-pub struct Lane {
-  pub index: u32,
-  /// Replaced only when a worker is abandoned (it may still write the old).
-  memory: Mutex<Arc<LaneMemory>>,
-  abort_slots: u32,
-  /// Which worker serves the lane: bumped for each new worker and when one
-  /// is abandoned, so an abandoned worker's late ops and death are ignored.
-  generation: AtomicU32,
-  /// The next worker needs fresh memory: the last one was abandoned.
-  abandoned: AtomicBool,
-  pub worker_bell: Doorbell,
-  pub host_bell: Arc<Doorbell>,
-  pub payloads: PayloadStore,
-  failure: Mutex<Option<String>>,
-  /// Why the host interrupted the worker; reported instead of "terminated".
-  interrupt_reason: Mutex<Option<String>>,
-  startup_failures: AtomicU32,
-  isolate: Mutex<Option<v8::IsolateHandle>>,
-  /// Rung to make the current worker's thread drop its runtime at once
-  /// (a fresh one per worker, so no stale permit reaches the next).
-  interrupted: Mutex<Arc<Notify>>,
-  thread: Mutex<Option<JoinHandle<()>>>,
-}
-
-impl Lane {
-  fn new(index: u32, host_bell: Arc<Doorbell>, spec: &PoolSpec) -> Self {
-    Self {
-      index,
-      memory: Mutex::new(LaneMemory::new(spec.abort_slots)),
-      abort_slots: spec.abort_slots,
-      generation: AtomicU32::new(0),
-      abandoned: AtomicBool::new(false),
-      worker_bell: Doorbell::default(),
-      host_bell,
-      payloads: PayloadStore::new(spec.payload_limits()),
-      failure: Mutex::new(None),
-      interrupt_reason: Mutex::new(None),
-      startup_failures: AtomicU32::new(0),
-      isolate: Mutex::new(None),
-      interrupted: Mutex::new(Arc::new(Notify::new())),
-      thread: Mutex::new(None),
-    }
-  }
-
-  /// The memory the host and the lane's current worker share.
-  pub fn memory(&self) -> Arc<LaneMemory> {
-    self.memory.lock().unwrap().clone()
-  }
-
-  pub fn generation(&self) -> u32 {
-    self.generation.load(Ordering::SeqCst)
-  }
-
-  pub fn is_closing(&self) -> bool {
-    self.memory().load(Word::LaneState) == LANE_CLOSING
-  }
-
-  /// Worker `generation` cannot serve any more: record why and tell the
-  /// host, which rejects the lane's calls and asks for a replacement. From
-  /// a worker the lane no longer waits for, nothing happens.
-  pub fn fail(&self, generation: u32, reason: String) {
-    if generation != self.generation() {
-      return;
-    }
-    let reason = self.interrupt_reason.lock().unwrap().take().unwrap_or(reason);
-    let previous = self.memory().word(Word::LaneState).swap(LANE_DEAD, Ordering::SeqCst);
-    let reason = if previous == LANE_STARTING {
-      self.startup_failures.fetch_add(1, Ordering::SeqCst);
-      format!("Worker startup failed: {reason}")
-    } else {
-      self.startup_failures.store(0, Ordering::SeqCst);
-      reason
-    };
-    *self.failure.lock().unwrap() = Some(reason);
-    self.host_bell.ring();
-  }
-
-  pub fn failure(&self) -> Option<String> {
-    self.failure.lock().unwrap().clone()
-  }
-
-  pub fn set_isolate(&self, handle: v8::IsolateHandle) {
-    *self.isolate.lock().unwrap() = Some(handle);
-  }
-
-  fn close(&self) {
-    let memory = self.memory();
-    let state = memory.word(Word::LaneState);
-    let _ = state.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |s| {
-      (s != LANE_DEAD).then_some(LANE_CLOSING)
-    });
-    self.worker_bell.ring();
-  }
-
-  /// Stop the worker's JS now and end its runtime (its event loop might
-  /// otherwise idle on with the JS dead).
-  fn interrupt(&self) {
-    if let Some(isolate) = self.isolate.lock().unwrap().as_ref() {
-      isolate.terminate_execution();
-    }
-    self.interrupted.lock().unwrap().notify_one();
-  }
-
-  /// Worker `generation` is being stopped for `reason` (its own runtime
-  /// asked, e.g. out of memory): the lane dies with that reason.
-  pub fn interrupt_with(&self, generation: u32, reason: String) {
-    if generation == self.generation() {
-      *self.interrupt_reason.lock().unwrap() = Some(reason);
-      self.interrupted.lock().unwrap().notify_one();
-    }
-  }
-
-  /// What the worker thread waits on besides its runtime.
-  pub fn interruption(&self) -> Arc<Notify> {
-    self.interrupted.lock().unwrap().clone()
-  }
-
-  /// Wait up to `limit` for the worker thread to end; false if it still
-  /// runs (then it is still the lane's).
-  fn join_within(&self, limit: Duration) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-      {
-        let mut thread = self.thread.lock().unwrap();
-        match thread.as_ref() {
-          None => return true,
-          Some(handle) if handle.is_finished() => {
-            let _ = thread.take().map(JoinHandle::join);
-            return true;
-          }
-          Some(_) => {}
-        }
-      }
-      if Instant::now() >= deadline {
-        return false;
-      }
-      std::thread::sleep(Duration::from_millis(1));
-    }
-  }
-
-  /// Give up on worker `generation`, whose thread did not end after an
-  /// interrupt: the lane dies (its calls reject, the host asks for a new
-  /// worker), the thread is detached, and the next worker gets fresh
-  /// memory, since the old thread may still write into this one if it ever
-  /// wakes up. Its ops are refused from now on (see `worker_lane`).
-  fn abandon(&self, generation: u32, reason: &str) {
-    if generation != self.generation() {
-      return;
-    }
-    self.fail(generation, reason.to_string());
-    self.generation.fetch_add(1, Ordering::SeqCst);
-    self.abandoned.store(true, Ordering::SeqCst);
-    drop(self.thread.lock().unwrap().take());
-  }
-
-  /// Wait for the worker thread to end; abandon it if it does not in time.
-  fn end_worker(&self) {
-    let generation = self.generation();
-    if !self.join_within(ABANDON_AFTER) {
-      self.abandon(
-        generation,
-        &format!("the worker did not stop within {} ms of being interrupted (blocked in native code, e.g. Atomics.wait or a blocking read); its thread was abandoned", ABANDON_AFTER.as_millis()),
-      );
-    }
-  }
-
-  fn is_running(&self) -> bool {
-    self.thread.lock().unwrap().as_ref().is_some_and(|t| !t.is_finished())
-  }
-}
 
 pub struct Pool {
   pub lanes: Arc<[Arc<Lane>]>,
@@ -236,20 +56,16 @@ pub struct Pool {
 
 impl Pool {
   fn start_worker(&self, lane: &Arc<Lane>) -> std::io::Result<()> {
-    *lane.isolate.lock().unwrap() = None;
-    *lane.interrupted.lock().unwrap() = Arc::new(Notify::new());
-    let generation = lane.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    let generation = lane.begin_worker();
     let thread = spawn_lane(lane.clone(), self.setup.clone(), generation)?;
-    *lane.thread.lock().unwrap() = Some(thread);
+    lane.set_thread(thread);
     Ok(())
   }
 
   /// Replace a dead lane's worker; false when the lane keeps failing to
   /// start and stays dead. Blocks until the old thread has ended.
   fn replace_worker(&self, lane: &Arc<Lane>) -> Result<bool, KnittingError> {
-    if lane.memory().load(Word::LaneState) != LANE_DEAD
-      || lane.startup_failures.load(Ordering::SeqCst) >= MAX_STARTUP_FAILURES
-    {
+    if lane.memory().load(Word::LaneState) != LANE_DEAD || lane.startup_failures() >= MAX_STARTUP_FAILURES {
       return Ok(false);
     }
     lane.end_worker();
@@ -257,14 +73,7 @@ impl Pool {
     if *closed {
       return Ok(false);
     }
-    lane.payloads.clear();
-    *lane.failure.lock().unwrap() = None;
-    if lane.abandoned.swap(false, Ordering::SeqCst) {
-      // The host takes the new memory when told the worker was replaced.
-      *lane.memory.lock().unwrap() = LaneMemory::new(lane.abort_slots);
-    } else {
-      lane.memory().reset_for_new_worker();
-    }
+    lane.prepare_for_new_worker();
     self.start_worker(lane)?;
     Ok(true)
   }
@@ -376,6 +185,9 @@ pub struct PoolSpec {
   /// `resourceLimits.maxHeapMb`: each worker's heap limit (None: none).
   #[serde(default)]
   pub max_heap_mb: Option<u32>,
+  /// `resourceLimits.maxOpenFiles` (None: the default for the policy).
+  #[serde(default)]
+  pub max_open_files: Option<u32>,
   /// The `permission` option as given (null: the host's default policy).
   #[serde(default)]
   pub permission: serde_json::Value,
@@ -385,7 +197,7 @@ pub struct PoolSpec {
 }
 
 impl PoolSpec {
-  fn payload_limits(&self) -> PayloadLimits {
+  pub(crate) fn payload_limits(&self) -> PayloadLimits {
     PayloadLimits {
       max_payload_bytes: self.max_payload_bytes as usize,
       budget_bytes: self.payload_max_byte_length as usize,
@@ -423,6 +235,7 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
     .filter_map(|url| ModuleSpecifier::parse(url).ok())
     .collect();
   let policy = pool_policy(&host.config, &spec.permission, &task_modules)?;
+  let policy_grants_everything = policy.grants_everything();
   let host_bell = Arc::new(Doorbell::default());
   let lanes: Arc<[_]> = (0..spec.threads)
     .map(|i| Arc::new(Lane::new(i, host_bell.clone(), &spec)))
@@ -438,6 +251,11 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
       policy: Arc::new(policy),
       task_modules,
       max_heap_mb: spec.max_heap_mb,
+      // Task code that may not do everything gets a cap by default, so it
+      // cannot take every descriptor of the process.
+      max_open_files: spec
+        .max_open_files
+        .or((!policy_grants_everything).then_some(DEFAULT_MAX_OPEN_FILES)),
     }),
     closed: Mutex::new(false),
   });
@@ -543,16 +361,9 @@ pub fn op_knitting_lane_interrupt(
   #[smi] lane: u32,
   #[string] reason: &str,
 ) -> Result<(), KnittingError> {
-  let lane = lane_of(state, pool, lane)?;
-  *lane.interrupt_reason.lock().unwrap() = Some(reason.to_string());
-  lane.interrupt();
-  // A worker blocked in native code never sees the interrupt: watch that it
-  // ends, or give up on it so the lane serves again.
-  std::thread::Builder::new()
-    .name("knit-watchdog".into())
-    .spawn(move || lane.end_worker())
-    .map_err(KnittingError::Spawn)?;
-  Ok(())
+  lane_of(state, pool, lane)?
+    .interrupt_for(reason.to_string())
+    .map_err(KnittingError::Spawn)
 }
 
 /// `KNITTING_DEBUG` ("" when unset), for the host, whose own permissions

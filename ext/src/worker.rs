@@ -141,6 +141,8 @@ pub struct WorkerSetup {
   pub task_modules: Vec<ModuleSpecifier>,
   /// `resourceLimits.maxHeapMb`.
   pub max_heap_mb: Option<u32>,
+  /// Files a worker may hold open at once (None: no cap).
+  pub max_open_files: Option<u32>,
 }
 
 /// Start the lane's worker: on a pre-warmed thread when one waits, else on
@@ -234,6 +236,7 @@ fn run_lane(
   // a symlink that appears after a check (a directory renamed away and
   // back) must fail the open, not lead outside.
   deno_runtime::deno_fs::set_open_without_symlinks_for_thread(!setup.policy.grants_everything());
+  deno_runtime::deno_fs::set_open_file_limit_for_thread(setup.max_open_files.map(|n| n as usize));
   tokio.block_on(async {
     let main_module = ModuleSpecifier::parse(WORKER_URL)?;
     let mut worker = setup.factory.create(WorkerRuntimeArgs {

@@ -22,6 +22,7 @@ pub use crate::ops::OperationError;
 use crate::ops::*;
 pub use crate::std_fs::RealFs;
 pub use crate::std_fs::open_options_for_checked_path;
+pub use crate::std_fs::set_open_file_limit_for_thread;
 pub use crate::std_fs::set_open_without_symlinks_for_thread;
 
 pub const UNSTABLE_FEATURE_NAME: &str = "fs";

@@ -100,12 +100,13 @@ impl FileSystem for RealFs {
     path: &CheckedPath,
     options: OpenOptions,
   ) -> FsResult<Rc<dyn File>> {
+    reserve_open_file()?;
     let std_file =
       open_with_checked_path_on(options, path, opens_without_symlinks())?;
-    Ok(Rc::new(StdFileResourceInner::file(
+    Ok(track_open_file(Rc::new(StdFileResourceInner::file(
       std_file,
       Some(path.to_path_buf()),
-    )))
+    ))))
   }
   async fn open_async<'a>(
     &'a self,
@@ -115,6 +116,7 @@ impl FileSystem for RealFs {
     // Open on the blocking pool: opening a FIFO with O_RDONLY (or O_WRONLY)
     // blocks until the other end is opened, which would otherwise stall the
     // runtime thread.
+    reserve_open_file()?;
     let no_symlinks = opens_without_symlinks();
     let std_file = spawn_blocking(move || {
       open_with_checked_path_on(options, &path.as_checked_path(), no_symlinks)
@@ -122,10 +124,10 @@ impl FileSystem for RealFs {
     })
     .await??;
     let (std_file, path) = std_file;
-    Ok(Rc::new(StdFileResourceInner::file(
+    Ok(track_open_file(Rc::new(StdFileResourceInner::file(
       std_file,
       Some(path.to_path_buf()),
-    )))
+    ))))
   }
 
   fn mkdir_sync(
@@ -1333,6 +1335,51 @@ fn open_options(options: OpenOptions) -> fs::OpenOptions {
 thread_local! {
   static OPEN_WITHOUT_SYMLINKS: std::cell::Cell<bool> =
     const { std::cell::Cell::new(false) };
+  static OPEN_FILES: std::cell::RefCell<OpenFiles> =
+    const { std::cell::RefCell::new(OpenFiles { limit: None, live: Vec::new() }) };
+}
+
+/// The files this thread's runtime holds open (as `open` returned them; a
+/// file is closed when its last holder lets go), when they are capped.
+struct OpenFiles {
+  limit: Option<usize>,
+  live: Vec<std::rc::Weak<dyn File>>,
+}
+
+/// Caps how many files this thread's runtime may hold open at once
+/// (`Deno.open`, `fs.open` and their kin; not the short-lived opens of
+/// `readFile`/`writeFile`). For an embedder running untrusted code on a
+/// thread of a shared process: without a cap, that code can take every
+/// descriptor the process may have. `None` lifts the cap.
+pub fn set_open_file_limit_for_thread(limit: Option<usize>) {
+  OPEN_FILES.with(|files| files.borrow_mut().limit = limit);
+}
+
+fn reserve_open_file() -> FsResult<()> {
+  OPEN_FILES.with(|files| {
+    let mut files = files.borrow_mut();
+    let Some(limit) = files.limit else {
+      return Ok(());
+    };
+    files.live.retain(|file| file.strong_count() > 0);
+    if files.live.len() >= limit {
+      return Err(FsError::Io(io::Error::other(format!(
+        "Too many open files: this worker holds {limit}, its limit; close the files it no longer needs \
+         (file.close()), or raise the limit"
+      ))));
+    }
+    Ok(())
+  })
+}
+
+fn track_open_file(file: Rc<dyn File>) -> Rc<dyn File> {
+  OPEN_FILES.with(|files| {
+    let mut files = files.borrow_mut();
+    if files.limit.is_some() {
+      files.live.push(Rc::downgrade(&file));
+    }
+  });
+  file
 }
 
 /// Makes every open of a file by this thread's runtime resolve no symlinks
