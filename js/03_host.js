@@ -28,7 +28,7 @@ import {
   TaskTimeoutError,
   WorkerCrashedError,
 } from "ext:deno_knitting/00_values.js";
-import { debugLogger } from "ext:deno_knitting/05_options.js";
+import { debugLogger, logPoolSetup } from "ext:deno_knitting/05_options.js";
 import { pickLane } from "ext:deno_knitting/06_balance.js";
 import { InlineLane } from "ext:deno_knitting/07_inline.js";
 
@@ -115,23 +115,7 @@ export class HostPool {
         ? [this.#inline, ...this.#lanes]
         : [...this.#lanes, this.#inline];
     }
-    if (this.#log) {
-      let cwd = "(not readable)";
-      try {
-        cwd = Deno.cwd();
-      } catch {
-        // knit's own permissions may not let it read the working directory.
-      }
-      // The original's setup lines, then ours.
-      this.#log("host", `cwd=${cwd}`);
-      tasks.forEach((t, id) => this.#log("host", `task name=${t.key} id=${id} from=${t.url}`));
-      this.#log(
-        "host",
-        `pool ${this.#id}: threads=${options.threads} ` +
-          `${options.steal ? "dispatcher=steal" : `balancer=${options.balancer}`} ` +
-          `tasks=${tasks.map((t) => `${t.key}@${t.url}`).join(", ")}`,
-      );
-    }
+    if (this.#log) logPoolSetup(this.#log, this.#id, options, tasks);
   }
 
   get id() {

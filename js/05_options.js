@@ -258,3 +258,22 @@ export function debugLogger(namespaces, who, token = 0) {
     op_knitting_debug_print(token, `[${who}·knit·+${ms}ms] ${namespace}: ${message}`);
   };
 }
+
+/** The `host` debug lines for a new pool: the original's setup lines
+ *  (`cwd=`, one `task name=… id=… from=…` per task), then ours. */
+export function logPoolSetup(log, id, options, tasks) {
+  let cwd = "(not readable)";
+  try {
+    cwd = Deno.cwd();
+  } catch {
+    // knit's own permissions may not let it read the working directory.
+  }
+  log("host", `cwd=${cwd}`);
+  tasks.forEach((t, index) => log("host", `task name=${t.key} id=${index} from=${t.url}`));
+  log(
+    "host",
+    `pool ${id}: threads=${options.threads} ` +
+      `${options.steal ? "dispatcher=steal" : `balancer=${options.balancer}`} ` +
+      `tasks=${tasks.map((t) => `${t.key}@${t.url}`).join(", ")}`,
+  );
+}
