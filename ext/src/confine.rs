@@ -125,6 +125,16 @@ fn op_knitting_exec_path(state: &mut OpState) -> Result<String, JsErrorBox> {
   Ok(shown.to_string_lossy().into_owned())
 }
 
+/// How the current thread, which runs one worker, opens files: without
+/// following symlinks when its permission checks resolve them (`checked`: the
+/// paths they pass have none, so a symlink that appears after a check, a
+/// directory renamed away and back, fails the open instead of leading
+/// outside), and holding at most `max_open_files` open at once.
+pub fn confine_thread(checked: bool, max_open_files: Option<usize>) {
+  deno_runtime::deno_fs::set_open_without_symlinks_for_thread(checked);
+  deno_runtime::deno_fs::set_open_file_limit_for_thread(max_open_files);
+}
+
 /// Confines a worker runtime whose bootstrap made `Deno` and in which no
 /// code of the program has run yet (see `confine.js`).
 pub fn confine_runtime(runtime: &mut deno_core::JsRuntime) -> Result<(), Box<deno_core::error::JsError>> {

@@ -133,8 +133,11 @@ impl KnitModuleLoader {
     let Some(permissions) = &self.permissions else {
       return Ok(());
     };
+    // Where a symlink leads is checked too (once: most paths have none).
     let real = match specifier.to_file_path() {
-      Ok(path) => deno_path_util::url_from_file_path(&knitting_permissions::canonical(&path)).ok(),
+      Ok(path) => deno_path_util::url_from_file_path(&knitting_permissions::canonical(&path))
+        .ok()
+        .filter(|real| real != specifier),
       Err(_) => None,
     };
     for url in std::iter::once(specifier).chain(real.as_ref()) {

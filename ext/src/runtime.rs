@@ -28,6 +28,7 @@ use deno_runtime::UNSTABLE_FEATURES;
 
 use crate::confine::confine_runtime;
 use crate::confine::confine_stdio;
+use crate::confine::confine_thread;
 use crate::confine::confined;
 use crate::confine::confinement;
 use crate::module_loader::KnitModuleLoader;
@@ -137,9 +138,9 @@ pub fn create_web_worker_callback(
     // Its stdin only to a worker that may read everything (as in pool
     // workers); its output is its parent's business.
     let stdin = args.permissions.query_read_all();
-    // This runs on the worker's own thread: as in pool workers, opens take
-    // the checked (symlink-free) path without following new symlinks.
-    deno_runtime::deno_fs::set_open_without_symlinks_for_thread(!stdin);
+    // This runs on the worker's own thread; its reads are checked (and
+    // their paths resolved) unless it may read everything.
+    confine_thread(!stdin, None);
     let loader = KnitModuleLoader::new(
       resolution.clone(),
       Some(args.permissions.clone()),

@@ -232,11 +232,10 @@ fn run_lane(
   // A denial in task code names the pool's policy entry that would allow
   // the access, not a knit flag (this thread runs only this worker).
   deno_runtime::deno_permissions::set_denial_advice_for_thread(knitting_permissions::pool_denial_advice);
-  // The policy's checks resolve symlinks, so the paths it passes have none:
-  // a symlink that appears after a check (a directory renamed away and
-  // back) must fail the open, not lead outside.
-  deno_runtime::deno_fs::set_open_without_symlinks_for_thread(!setup.policy.grants_everything());
-  deno_runtime::deno_fs::set_open_file_limit_for_thread(setup.max_open_files.map(|n| n as usize));
+  crate::confine::confine_thread(
+    !setup.policy.grants_everything(),
+    setup.max_open_files.map(|n| n as usize),
+  );
   tokio.block_on(async {
     let main_module = ModuleSpecifier::parse(WORKER_URL)?;
     let mut worker = setup.factory.create(WorkerRuntimeArgs {
