@@ -93,6 +93,7 @@ export class HostPool {
       payloadMaxByteLength: options.payload.maxByteLength,
       payloadMode: options.payload.mode,
       maxHeapMb: options.resourceLimits.maxHeapMb,
+      stackMb: options.resourceLimits.stackMb,
       maxOpenFiles: options.resourceLimits.maxOpenFiles,
       permission: options.permission,
       // The program's code the workers load (unchecked, readable under strict).

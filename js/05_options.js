@@ -13,7 +13,7 @@ const KNOWN = {
     "threads", "inliner", "balancer", "payload", "abortSignalCapacity", "worker", "host", "permission", "debug",
     "source", "workerExecArgv", "unsafe", "resourceLimits",
   ],
-  resourceLimits: ["maxHeapMb", "maxOldGenerationSizeMb", "maxOpenFiles"],
+  resourceLimits: ["maxHeapMb", "maxOldGenerationSizeMb", "stackMb", "stackSizeMb", "maxOpenFiles"],
   payload: ["mode", "payloadInitialBytes", "payloadMaxByteLength", "maxPayloadBytes"],
   worker: ["timers", "hardTimeoutMs", "resolveAfterFinishingAll", "runtime", "bootstrap"],
   timers: ["spinMicroseconds", "parkMs", "pauseNanoseconds"],
@@ -46,13 +46,14 @@ function isObject(value) {
   return value !== null && typeof value === "object";
 }
 
-function number(value, name, { min = 0, integer = false, fallback, allowInfinity = false }) {
+function number(value, name, { min = 0, max = Infinity, integer = false, fallback, allowInfinity = false }) {
   if (value === undefined) return fallback;
-  const ok = typeof value === "number" && !Number.isNaN(value) && value >= min &&
+  const ok = typeof value === "number" && !Number.isNaN(value) && value >= min && value <= max &&
     (allowInfinity || Number.isFinite(value)) && (!integer || Number.isInteger(value));
   if (!ok) {
+    const bounds = max === Infinity ? `>= ${min}` : `from ${min} to ${max}`;
     throw new RangeError(
-      `createPool: ${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got ${String(value)}`,
+      `createPool: ${name} must be ${integer ? "an integer" : "a number"} ${bounds}, got ${String(value)}`,
     );
   }
   return value;
@@ -149,16 +150,26 @@ function bootstrapOption(bootstrap) {
 /** The smallest heap a worker can start in (its runtime alone takes ~10 MiB). */
 export const MIN_HEAP_MB = 32;
 
-/** `resourceLimits`: `maxHeapMb` (Node's and piscina's `maxOldGenerationSizeMb`
- *  is the same limit); null when unlimited. */
+/** The largest JS stack a worker may ask for: its thread reserves it up front. */
+const MAX_STACK_MB = 1024;
+
+/** A limit given under its name or under Node's and piscina's alias. */
+function aliased(limits, name, alias) {
+  return limits[name] === undefined ? [limits[alias], `resourceLimits.${alias}`] : [limits[name], `resourceLimits.${name}`];
+}
+
+/** `resourceLimits`: `maxHeapMb` and `stackMb` (Node's and piscina's
+ *  `maxOldGenerationSizeMb` and `stackSizeMb` are the same limits); null
+ *  when unlimited. */
 function resourceLimitsOption(limits) {
-  if (limits === undefined) return { maxHeapMb: null, maxOpenFiles: null };
+  if (limits === undefined) return { maxHeapMb: null, stackMb: null, maxOpenFiles: null };
   if (!isObject(limits)) throw new TypeError("createPool: resourceLimits must be an object");
   checkKeys(limits, KNOWN.resourceLimits, "resourceLimits.");
-  const given = limits.maxHeapMb ?? limits.maxOldGenerationSizeMb;
-  const name = limits.maxHeapMb === undefined ? "resourceLimits.maxOldGenerationSizeMb" : "resourceLimits.maxHeapMb";
+  const [heap, heapName] = aliased(limits, "maxHeapMb", "maxOldGenerationSizeMb");
+  const [stack, stackName] = aliased(limits, "stackMb", "stackSizeMb");
   return {
-    maxHeapMb: number(given, name, { min: MIN_HEAP_MB, integer: true, fallback: null }),
+    maxHeapMb: number(heap, heapName, { min: MIN_HEAP_MB, integer: true, fallback: null }),
+    stackMb: number(stack, stackName, { min: 1, max: MAX_STACK_MB, integer: true, fallback: null }),
     maxOpenFiles: number(limits.maxOpenFiles, "resourceLimits.maxOpenFiles", { min: 1, integer: true, fallback: null }),
   };
 }

@@ -2,7 +2,7 @@
 // inliner, worker timers, hardTimeoutMs, resolveAfterFinishingAll, debug,
 // and a warning (once) for keys the pool does not know.
 import { createPool, HardTimeoutError, isMain, task } from "knitting";
-import { delayed, mark, spin, where, whereRef, whereSlow } from "./fixtures/who.ts";
+import { delayed, mark, recurse, spin, stackDepth, where, whereRef, whereSlow } from "./fixtures/who.ts";
 import { whatBootstrapSet } from "./fixtures/bootstrap/tasks.ts";
 import { assert, assertEquals, knit, rejection, run, test } from "./_harness.ts";
 
@@ -211,8 +211,32 @@ test("resourceLimits.maxHeapMb: a worker over its heap limit stops, its call nam
   assert(peak < 400, `peak RSS ${peak} MiB`);
 });
 
+test("resourceLimits.stackMb: a worker's JS stack is what the pool asks for; past it a call rejects and the worker serves on", async () => {
+  const depths: Record<string, number> = {};
+  for (const limits of [undefined, { stackMb: 1 }, { stackMb: 8 }, { stackSizeMb: 8 }]) {
+    const pool = createPool({ threads: 1, resourceLimits: limits })({ stackDepth, recurse });
+    try {
+      const depth = await pool.call.stackDepth();
+      depths[JSON.stringify(limits ?? "default")] = depth;
+      const error = await rejection(pool.call.recurse(depth * 2));
+      assert(error instanceof RangeError && /call stack/.test(error.message), String(error));
+      const half = Math.floor(depth / 2);
+      assertEquals(await pool.call.recurse(half), half);
+    } finally {
+      await pool.shutdown();
+    }
+  }
+  const [unlimited, one, eight, alias] = Object.values(depths);
+  assert(one > 500 && Math.abs(one - unlimited) < unlimited / 10, JSON.stringify(depths));
+  // The stack a frame takes is fixed, so 8 MiB holds ~8x the frames of 1 MiB.
+  assert(eight > 7 * one && eight < 9 * one, JSON.stringify(depths));
+  assertEquals(alias, eight);
+});
+
 test("resourceLimits: a limit below what a runtime needs, or of the wrong type, is a clear error", () => {
   for (const [limits, message] of [
+    [{ stackMb: 0 }, /resourceLimits\.stackMb must be an integer from 1 to 1024, got 0/],
+    [{ stackSizeMb: 4096 }, /resourceLimits\.stackSizeMb must be an integer from 1 to 1024, got 4096/],
     [{ maxHeapMb: 8 }, /resourceLimits\.maxHeapMb must be an integer >= 32, got 8/],
     [{ maxOldGenerationSizeMb: "big" }, /resourceLimits\.maxOldGenerationSizeMb must be an integer >= 32, got big/],
     [5, /resourceLimits must be an object/],

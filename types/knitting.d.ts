@@ -113,6 +113,11 @@ export interface PoolOptions {
      *  piscina) is accepted as the same limit. */
     maxHeapMb?: number;
     maxOldGenerationSizeMb?: number;
+    /** JS stack per worker, in MiB (1 to 1024; default 1, which holds ~1,500 frames of
+     *  a small recursive function). A call that recurses past it rejects with a
+     *  RangeError and the worker serves on. `stackSizeMb` (Node, piscina) is the same. */
+    stackMb?: number;
+    stackSizeMb?: number;
     /** Files each worker may hold open at once (default 1024; no cap under "unsafe").
      *  One more open fails with "Too many open files: this worker holds N, its limit". */
     maxOpenFiles?: number;

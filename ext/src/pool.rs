@@ -185,6 +185,9 @@ pub struct PoolSpec {
   /// `resourceLimits.maxHeapMb`: each worker's heap limit (None: none).
   #[serde(default)]
   pub max_heap_mb: Option<u32>,
+  /// `resourceLimits.stackMb`: each worker's JS stack (None: the engine's default).
+  #[serde(default)]
+  pub stack_mb: Option<u32>,
   /// `resourceLimits.maxOpenFiles` (None: the default for the policy).
   #[serde(default)]
   pub max_open_files: Option<u32>,
@@ -251,6 +254,7 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
       policy: Arc::new(policy),
       task_modules,
       max_heap_mb: spec.max_heap_mb,
+      stack_mb: spec.stack_mb,
       // Task code that may not do everything gets a cap by default, so it
       // cannot take every descriptor of the process.
       max_open_files: spec

@@ -52,6 +52,10 @@ pub struct WorkerRuntimeArgs {
   /// in bytes; never given with `unconfigured`. The worker loop stops the
   /// runtime when it comes near (see `limit_heap`).
   pub max_heap_bytes: Option<usize>,
+  /// The lowest stack address the engine may use (`resourceLimits.stackMb`
+  /// below the stack pointer where the runtime is made, on a thread sized
+  /// for it); never given with `unconfigured`.
+  pub stack_limit: Option<usize>,
 }
 
 /// The default factory: a deno_runtime `MainWorker`, so Web APIs and the
@@ -74,11 +78,26 @@ impl WorkerRuntimeFactory for DenoWorkerFactory {
       role: crate::module_loader::LoaderRole::PoolWorker(args.task_modules),
       snapshot: self.snapshot,
       unconfigured: args.unconfigured,
-      create_params: args
-        .max_heap_bytes
-        .map(|max| deno_core::v8::CreateParams::default().heap_limits(0, max)),
+      create_params: engine_limits(args.max_heap_bytes, args.stack_limit),
     }))
   }
+}
+
+/// The engine's create params for a worker's limits (None: no limits).
+pub fn engine_limits(max_heap_bytes: Option<usize>, stack_limit: Option<usize>) -> Option<deno_core::v8::CreateParams> {
+  if max_heap_bytes.is_none() && stack_limit.is_none() {
+    return None;
+  }
+  let mut params = deno_core::v8::CreateParams::default();
+  if let Some(max) = max_heap_bytes {
+    params = params.heap_limits(0, max);
+  }
+  if let Some(limit) = stack_limit {
+    // SAFETY: `limit` lies inside the stack of the thread that makes and
+    // runs this isolate (`spawn_lane` sized it; see `stack_limit_here`).
+    params = unsafe { params.set_stack_limit(limit as *mut u32) };
+  }
+  Some(params)
 }
 
 /// The worker side's op state.
@@ -141,6 +160,8 @@ pub struct WorkerSetup {
   pub task_modules: Vec<ModuleSpecifier>,
   /// `resourceLimits.maxHeapMb`.
   pub max_heap_mb: Option<u32>,
+  /// `resourceLimits.stackMb`.
+  pub stack_mb: Option<u32>,
   /// Files a worker may hold open at once (None: no cap).
   pub max_open_files: Option<u32>,
 }
@@ -148,11 +169,12 @@ pub struct WorkerSetup {
 /// Start the lane's worker: on a pre-warmed thread when one waits, else on
 /// a new thread. Returns the thread, which lives as long as the worker.
 pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32) -> std::io::Result<JoinHandle<()>> {
-  // A runtime made ahead of time has no heap limit (it is set when a
-  // runtime is made), so a limited pool makes its own.
-  let ready = match setup.max_heap_mb {
-    None => crate::prewarm::take(),
-    Some(_) => None,
+  // A runtime made ahead of time has no heap or stack limit (they are set
+  // when a runtime is made, the stack's on a thread sized for it), so a
+  // limited pool makes its own.
+  let ready = match (setup.max_heap_mb, setup.stack_mb) {
+    (None, None) => crate::prewarm::take(),
+    _ => None,
   };
   if let Some(ready) = ready {
     let name = format!("knit-worker-{}", lane.index);
@@ -168,9 +190,25 @@ pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32) -> 
     }
     return Err(std::io::Error::other("a pre-warmed worker thread ended"));
   }
-  std::thread::Builder::new()
-    .name(format!("knit-worker-{}", lane.index))
-    .spawn(move || lane_body(lane, setup, generation, None))
+  let mut thread = std::thread::Builder::new().name(format!("knit-worker-{}", lane.index));
+  if let Some(mb) = setup.stack_mb {
+    thread = thread.stack_size(mb as usize * MIB + NATIVE_STACK);
+  }
+  thread.spawn(move || lane_body(lane, setup, generation, None))
+}
+
+/// Stack a worker thread keeps beyond the engine's limit: the frames above
+/// the runtime and the native code (ops, the engine's own C) that runs when
+/// JS is at its limit. The same margin as an unlimited worker's (a 2 MiB
+/// thread, 1 MiB for JS).
+const NATIVE_STACK: usize = MIB;
+
+/// The engine's stack limit for a runtime made in this frame or deeper:
+/// `bytes` below the current stack pointer.
+#[inline(never)]
+fn stack_limit_here(bytes: usize) -> usize {
+  let here = 0u8;
+  (&here as *const u8 as usize).saturating_sub(bytes)
 }
 
 /// Rename a thread (what `/proc` and debuggers show): a pre-warmed thread
@@ -245,6 +283,7 @@ fn run_lane(
       task_modules: setup.task_modules.clone(),
       unconfigured,
       max_heap_bytes: setup.max_heap_mb.map(|mb| mb as usize * MIB),
+      stack_limit: setup.stack_mb.map(|mb| stack_limit_here(mb as usize * MIB)),
     })?;
     if let Some(mb) = setup.max_heap_mb {
       limit_heap(&mut worker.js_runtime, lane.clone(), generation, mb);

@@ -861,10 +861,11 @@ pub extern "C" fn v8__Isolate__New(params: *const c_void) -> *mut RealIsolate {
     params as *const crate::isolate_create_params::raw::CreateParams
   };
   let heap_limit = heap_limit_from_params(raw_params);
+  let stack_size = stack_size_from_params(raw_params);
   let rt = unsafe { JS_NewRuntime() };
   assert!(!rt.is_null(), "JS_NewRuntime failed");
 
-  unsafe { JS_SetMaxStackSize(rt, MAX_STACK_SIZE.load(Ordering::Relaxed)) };
+  unsafe { JS_SetMaxStackSize(rt, stack_size) };
   if heap_limit != 0 {
     unsafe { JS_SetMemoryLimit(rt, heap_limit) };
   }
@@ -1022,6 +1023,26 @@ fn heap_limit_from_params(
     return 0;
   }
   unsafe { (*params).constraints.max_old_generation_size_in_bytes() }
+}
+
+/// The stack QuickJS may use. V8's `ResourceConstraints::set_stack_limit`
+/// names the lowest address the stack may reach (per isolate); QuickJS takes
+/// a size below the stack top that `JS_NewRuntime` records, which is the
+/// caller's stack pointer, a few frames below this one.
+fn stack_size_from_params(
+  params: *const crate::isolate_create_params::raw::CreateParams,
+) -> usize {
+  let flag_size = MAX_STACK_SIZE.load(Ordering::Relaxed);
+  if params.is_null() {
+    return flag_size;
+  }
+  let limit = unsafe { (*params).constraints.stack_limit() } as usize;
+  if limit == 0 {
+    return flag_size;
+  }
+  let here = &limit as *const usize as usize;
+  // Never 0: to QuickJS that means no limit at all.
+  here.saturating_sub(limit).max(1)
 }
 
 #[unsafe(no_mangle)]
