@@ -1,35 +1,57 @@
-// Knitting vs Web Workers + postMessage, in one knit process.
-// Run: knit run -A bench/ipc.ts   (release build)
+// One echo, four ways between two threads of one knit process: a Knitting
+// call, postMessage to a Web Worker, and, as the original's own comparison
+// does, JSON over a loopback WebSocket and over loopback HTTP (Deno.serve +
+// fetch) to a server on a Web Worker. Sequential round trips of a short
+// string and of a { msg, id } object; bursts of 1/10/100/1000 empty calls
+// and of 50 strings in flight; the CPU of an idle pool. Every reply is
+// checked. Prints a table and a JSON line; with --svg FILE also a chart.
+// Run: knit run -A bench/ipc.ts [sequentialCalls=20000] [burstRounds=2000] [idleSeconds=5] [--svg FILE]
 import { createPool, isMain, task } from "knitting";
 import { cpuSeconds, expectAll, expectSame, sleep, summarize, table } from "./_stats.ts";
+import { barChart } from "./_svg.ts";
+import { loopback } from "./_loopback.ts";
 import { webWorkers } from "./_web_workers.ts";
 
 export const echo = task({ f: (value: unknown) => value });
 
 const THREADS = 2;
-const SEQUENTIAL = Number(Deno.args[0] ?? 20_000);
-const BURST_ROUNDS = Number(Deno.args[1] ?? 2_000);
-const IDLE_SECONDS = Number(Deno.args[2] ?? 5);
+const svgAt = Deno.args.indexOf("--svg");
+const svgFile = svgAt >= 0 ? Deno.args[svgAt + 1] : null;
+const numbers = Deno.args.filter((_, i) => svgAt < 0 || (i !== svgAt && i !== svgAt + 1));
+const SEQUENTIAL = Number(numbers[0] ?? 20_000);
+const BURST_ROUNDS = Number(numbers[1] ?? 2_000);
+const IDLE_SECONDS = Number(numbers[2] ?? 5);
 
 type Echo = (value: unknown) => Promise<unknown>;
+type Message = { msg: string; id: number };
 
-async function sequential(echo: Echo, n: number) {
-  for (let i = 0; i < 1000; i++) await echo("warm");
+/** µs per round trip of `make(i)`, `check`ed, after a warm-up. */
+async function sequential(send: Echo, n: number, make: (i: number) => unknown, check: (i: number, back: unknown) => void) {
+  for (let i = 0; i < Math.min(1000, n); i++) check(i, await send(make(i)));
   const samples = new Array<number>(n);
   for (let i = 0; i < n; i++) {
+    const value = make(i);
     const start = performance.now();
-    const back = await echo("hello");
+    const back = await send(value);
     samples[i] = (performance.now() - start) * 1000;
-    expectSame("hello", back);
+    check(i, back);
   }
   return summarize(samples);
 }
 
-async function burst(echo: Echo, size: number, rounds: number) {
-  const batch = Array.from({ length: size }, (_, i) => `m${i}`);
-  for (let i = 0; i < 50; i++) await Promise.all(batch.map(echo));
+const text = () => "hello";
+const sameText = (_: number, back: unknown) => expectSame("hello", back);
+const message = (i: number): Message => ({ msg: "hello", id: i });
+const sameMessage = (i: number, back: unknown) => {
+  const m = back as Message;
+  if (m?.msg !== "hello" || m.id !== i) throw new Error(`a result came back different: ${JSON.stringify(back)}`);
+};
+
+/** Calls per second for `size` calls in flight at once, `rounds` times. */
+async function burst(send: Echo, size: number, rounds: number, values: unknown[], expected: unknown[]) {
+  for (let i = 0; i < Math.min(50, rounds); i++) await Promise.all(values.map((v) => send(v)));
   const start = performance.now();
-  for (let r = 0; r < rounds; r++) expectAll(batch, await Promise.all(batch.map(echo)));
+  for (let r = 0; r < rounds; r++) expectAll(expected, await Promise.all(values.map((v) => send(v))));
   return (size * rounds) / ((performance.now() - start) / 1000);
 }
 
@@ -44,27 +66,62 @@ if (isMain) {
   const pool = createPool({ threads: THREADS })({ echo });
   // Same lane choice as the pool: the least busy worker.
   const web = await webWorkers(new URL("./echo_worker.ts", import.meta.url), THREADS, "leastBusy");
+  const net = await loopback();
   await pool.call.echo("up");
-  await web.send("up");
+  const ways: Array<[string, Echo, number]> = [
+    ["Knitting", pool.call.echo, SEQUENTIAL],
+    ["postMessage", web.send, Math.min(SEQUENTIAL, 5_000)],
+    ["WebSocket", net.ws, Math.min(SEQUENTIAL, 2_000)],
+    ["HTTP", net.http, Math.min(SEQUENTIAL, 2_000)],
+  ];
+  const names = ways.map(([name]) => name);
 
-  const knitSeq = await sequential(pool.call.echo, SEQUENTIAL);
-  const webSeq = await sequential(web.send, Math.min(SEQUENTIAL, 5_000));
+  const strings = [];
+  const objects = [];
+  for (const [, send, n] of ways) strings.push(await sequential(send, n, text, sameText));
+  for (const [, send, n] of ways) objects.push(await sequential(send, n, message, sameMessage));
+
+  // Empty calls (no argument) in bursts, and the target figure: 50 strings.
   const bursts = [];
-  for (const size of [1, 25, 50]) {
-    const rounds = Math.max(20, Math.floor(BURST_ROUNDS / Math.sqrt(size)));
-    bursts.push({ size, knitting: await burst(pool.call.echo, size, rounds), postMessage: await burst(web.send, size, Math.max(20, rounds >> 2)) });
+  for (const size of [1, 10, 100, 1000, 50]) {
+    const values = size === 50 ? Array.from({ length: 50 }, (_, i) => `m${i}`) : new Array(size).fill(undefined);
+    const rounds = Math.max(10, Math.floor(BURST_ROUNDS / Math.sqrt(size)));
+    const row: number[] = [];
+    for (const [name, send] of ways) {
+      const share = name === "Knitting" ? 1 : name === "postMessage" ? 4 : 16;
+      // A MessageEvent's data is null for an undefined message (as in Deno).
+      const expected = name === "postMessage" && size !== 50 ? values.map(() => null) : values;
+      row.push(await burst(send, size, Math.max(5, Math.floor(rounds / share)), values, expected));
+    }
+    bursts.push({ size, strings: size === 50, callsPerSecond: Object.fromEntries(names.map((n, i) => [n, row[i]])) });
   }
   web.close();
+  net.close();
   const idle = await idleCpuPercent(IDLE_SECONDS);
   await pool.shutdown();
 
-  console.log(`threads: ${THREADS}; sequential echo of a short string (µs per call)`);
-  table(["figure", "Knitting", "postMessage", "ratio"], [
-    ["sequential p50 µs", knitSeq.p50, webSeq.p50, `${(webSeq.p50 / knitSeq.p50).toFixed(1)}×`],
-    ["sequential p90 µs", knitSeq.p90, webSeq.p90, `${(webSeq.p90 / knitSeq.p90).toFixed(1)}×`],
-    ["sequential p99 µs", knitSeq.p99, webSeq.p99, `${(webSeq.p99 / knitSeq.p99).toFixed(1)}×`],
-    ...bursts.map((b) => [`burst ${b.size} calls/s`, b.knitting, b.postMessage, `${(b.knitting / b.postMessage).toFixed(1)}×`]),
-    ["idle pool CPU % of a core", idle, "—", "—"],
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+  console.log(`threads: ${THREADS}; µs per round trip (lower is better) and calls/s (higher is better)`);
+  table(["figure", ...names, "postMessage ÷ Knitting"], [
+    ...(["p50", "p90", "p99"] as const).map((p) => [`"hello" ${p} µs`, ...strings.map((s) => s[p]), ratio(strings[1][p], strings[0][p])]),
+    ...(["p50", "p99"] as const).map((p) => [`{msg, id} ${p} µs`, ...objects.map((s) => s[p]), ratio(objects[1][p], objects[0][p])]),
+    ...bursts.map((b) => [
+      `burst ${b.size}${b.strings ? " strings" : " empty"} calls/s`,
+      ...names.map((n) => b.callsPerSecond[n]),
+      ratio(b.callsPerSecond.Knitting, b.callsPerSecond.postMessage),
+    ]),
+    ["idle pool CPU % of a core", idle, "—", "—", "—", "—"],
   ]);
-  console.log(JSON.stringify({ bench: "ipc", threads: THREADS, sequentialUs: { knitting: knitSeq, postMessage: webSeq }, burstCallsPerSecond: bursts, idlePoolCpuPercent: idle }));
+  const result = {
+    bench: "ipc",
+    threads: THREADS,
+    sequentialUs: Object.fromEntries(names.map((n, i) => [n, { text: strings[i], object: objects[i] }])),
+    bursts,
+    idlePoolCpuPercent: idle,
+  };
+  console.log(JSON.stringify(result));
+  if (svgFile) {
+    await Deno.writeTextFile(svgFile, barChart(`Sequential echo of "hello", p50 µs (lower is better; ${THREADS} threads)`, names.map((n, i) => [n, strings[i].p50]), "µs"));
+    console.log(`chart: ${svgFile}`);
+  }
 }

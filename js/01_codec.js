@@ -3,9 +3,11 @@
 // go to the lane's payload store in Rust and the slot carries the handle.
 //
 // Small strings travel as UTF-16 code units (lossless, no op call); large
-// ones as the structured serializer's bytes. Objects and arrays are checked
-// (so an unsupported value is named with its path) and then
-// structured-serialized.
+// ones as the structured serializer's bytes. Plain objects and arrays whose
+// leaves JSON keeps exactly travel as JSON text (10x faster than the
+// structured serializer on QuickJS for a small record); other objects and
+// arrays are checked (so an unsupported value is named with its path) and
+// then structured-serialized.
 //
 // `encode` returns false, having published nothing, when the lane's payload
 // budget is spent: the caller keeps the value and tries again later.
@@ -30,6 +32,7 @@ export const Tag = {
   NUMERIC_ARRAY: 12,
   ENVELOPE: 13,
   DATA_VIEW: 14,
+  JSON: 15,
 };
 /** Set on the tag when the bytes live in the payload store (handle in the number field). */
 const EXTERNAL = 0x100;
@@ -46,6 +49,7 @@ const INLINE_CHARS = L.inlineBytes >> 1;
 const ObjectPrototype = Object.prototype;
 const { getPrototypeOf, keys: objectKeys } = Object;
 const { isArray } = Array;
+const ArrayPrototype = Array.prototype;
 const TypedArray = getPrototypeOf(Uint8Array);
 
 function setHead(view, at, tag, len) {
@@ -184,12 +188,79 @@ export function encode(value, view, at, pool, lane, path = "arg") {
         check(value.header, `${path}.header`, new Set());
         return encodeBytes(Tag.ENVELOPE, core.serialize([value.header, value.payload]), view, at, pool, lane);
       }
-      if (isArray(value) || isPlainObject(value) || value instanceof Map || value instanceof Set || isStructuredLeaf(value)) {
+      if (isArray(value) || isPlainObject(value)) {
+        if (isSmallExactJson(value)) return encodeText(Tag.JSON, JSON.stringify(value), view, at, pool, lane);
+        check(value, path, new Set());
+        return encodeBytes(Tag.STRUCTURED, core.serialize(value), view, at, pool, lane);
+      }
+      if (value instanceof Map || value instanceof Set || isStructuredLeaf(value)) {
         check(value, path, new Set());
         return encodeBytes(Tag.STRUCTURED, core.serialize(value), view, at, pool, lane);
       }
   }
   throw unsupported(path, value);
+}
+
+/** Deeper than this, a value goes the structured way (which also keeps cycles). */
+const JSON_MAX_DEPTH = 32;
+/** More leaves than this, and the structured serializer is faster: its
+ *  fixed cost (~20 µs on QuickJS) is spread out, and it writes numbers
+ *  4x faster than JSON. */
+const JSON_MAX_LEAVES = 256;
+let leavesLeft = 0;
+/** A longer string inside, and the structured serializer is faster (it
+ *  copies text; JSON scans it for characters to escape, twice). */
+const JSON_MAX_STRING = 1024;
+
+/**
+ * True when JSON carries `value` exactly as the structured serializer
+ * would, and it is small: plain objects and dense arrays (no extra keys)
+ * down to strings, booleans, null and finite numbers other than -0.
+ * Anything else (undefined, NaN, a hole, a Date, a cycle, a Proxy, ...)
+ * returns false, and the value takes the structured path, which keeps it
+ * or names it in an error.
+ */
+function isSmallExactJson(value) {
+  leavesLeft = JSON_MAX_LEAVES;
+  return isExactInJson(value, 0);
+}
+
+function isExactInJson(value, depth) {
+  // A Proxy goes the structured way, which refuses it by name.
+  if (depth > JSON_MAX_DEPTH || core.isProxy(value)) return false;
+  let keys = null;
+  let length;
+  if (isArray(value)) {
+    if (getPrototypeOf(value) !== ArrayPrototype) return false;
+    length = value.length;
+    if (length > leavesLeft || (length > 0 && objectKeys(value).length !== length)) return false;
+  } else if (isPlainObject(value)) {
+    keys = objectKeys(value);
+    length = keys.length;
+    if (length > leavesLeft) return false;
+  } else {
+    return false;
+  }
+  leavesLeft -= length;
+  for (let i = 0; i < length; i++) {
+    const item = keys === null ? value[i] : value[keys[i]];
+    switch (typeof item) {
+      case "string":
+        if (item.length > JSON_MAX_STRING) return false;
+        continue;
+      case "boolean":
+        continue;
+      case "number":
+        if (item !== item || item === Infinity || item === -Infinity || (item === 0 && 1 / item < 0)) return false;
+        continue;
+      case "object":
+        if (item === null || isExactInJson(item, depth + 1)) continue;
+        return false;
+      default:
+        return false;
+    }
+  }
+  return true;
 }
 
 function encodeNumericArray(array, view, at, pool, lane, path) {
@@ -295,6 +366,8 @@ export function decode(view, at, pool, lane) {
     }
     case Tag.STRUCTURED:
       return core.deserialize(decodeBytes(view, at, tag, len, pool, lane));
+    case Tag.JSON:
+      return JSON.parse(decodeText(view, at, tag, len, pool, lane));
     case Tag.ERROR:
       return reviveError(JSON.parse(decodeText(view, at, tag, len, pool, lane)));
     case Tag.DATA_VIEW: {

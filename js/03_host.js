@@ -14,12 +14,11 @@ import {
   op_knitting_lane_respawn,
   op_knitting_pool_create,
   op_knitting_pool_shutdown,
-  op_knitting_relax,
   op_knitting_yield,
 } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
 import { decode } from "ext:deno_knitting/01_codec.js";
-import { L, responseSlot, SpinBudget } from "ext:deno_knitting/02_mailbox.js";
+import { L, responseSlot, Spinner } from "ext:deno_knitting/02_mailbox.js";
 import { HostLane, LIVE, newCall, SETTLED } from "ext:deno_knitting/03_host_lane.js";
 import {
   AbortSignalPoolExhaustedError,
@@ -32,10 +31,9 @@ import { debugLogger, logPoolSetup } from "ext:deno_knitting/05_options.js";
 import { pickLane } from "ext:deno_knitting/06_balance.js";
 import { InlineLane } from "ext:deno_knitting/07_inline.js";
 
-/** At most this many re-checks of the response rings before parking (tens of µs). */
-const HOST_SPIN = 2000;
-/** While spinning, offer the core to other threads every 32 re-checks (a mask). */
-const RELAX_EVERY = 31;
+/** How long (µs) the pump re-checks the response rings before parking
+ *  (parking turns the event loop, so timers are never later than this). */
+const HOST_SPIN_US = 50;
 /** Busy pump iterations between visits to the event loop, so timers and I/O still run under load. */
 const YIELD_EVERY = 64;
 const INDEX_BITS = 22;
@@ -73,7 +71,7 @@ export class HostPool {
   #shutdown = null;
   #drainWaiters = [];
   #cursor = { next: 0 };
-  #spin = new SpinBudget(HOST_SPIN);
+  #spin = new Spinner(HOST_SPIN_US);
   /** Workers take requests queued behind a busy peer (spec §3.8, our way). */
   #steal;
 
@@ -527,12 +525,10 @@ export class HostPool {
     this.#pumping = true;
     try {
       await null; // let the caller finish its synchronous burst of calls first
-      let spins = 0;
       let busy = 0;
       while (this.#wanted()) {
         if (this.#drainAll() > 0) {
-          if (spins > 0) this.#spin.succeeded();
-          spins = 0;
+          this.#spin.found();
           if (++busy === YIELD_EVERY) {
             busy = 0;
             await op_knitting_yield();
@@ -549,17 +545,17 @@ export class HostPool {
         // Spin only when a ready worker may answer soon; workers that are
         // still starting need the cores more (they ring when ready), and
         // parking for them says nothing about how long to spin.
-        if (spins > 0 || this.#anyWorkerAnswering()) {
-          if (++spins < this.#spin.budget) {
-            if ((spins & RELAX_EVERY) === 0) op_knitting_relax();
-            continue;
-          }
-          this.#spin.parked();
-        }
+        const spinning = this.#spin.checks > 0;
+        if ((spinning || this.#anyWorkerAnswering()) && this.#spin.spin()) continue;
         this.#setHostParked(1);
-        if (!this.#anythingDue()) await op_knitting_host_park(this.#id);
+        let parkedMs = 0;
+        if (!this.#anythingDue()) {
+          const start = performance.now();
+          await op_knitting_host_park(this.#id);
+          parkedMs = performance.now() - start;
+        }
         this.#setHostParked(0);
-        spins = 0;
+        if (spinning) this.#spin.parked(parkedMs);
       }
     } catch (error) {
       // A bug in the pump must not strand calls: fail them loudly instead.

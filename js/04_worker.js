@@ -2,7 +2,6 @@
 // serve: claim requests, run them, publish replies, spin briefly, park.
 import {
   op_knitting_lane_buffer,
-  op_knitting_relax,
   op_knitting_wake_host,
   op_knitting_worker_init,
   op_knitting_worker_park,
@@ -17,17 +16,17 @@ import {
   requestSlot,
   responseSlot,
   SlotView,
-  SpinBudget,
+  Spinner,
   writeHeader,
 } from "ext:deno_knitting/02_mailbox.js";
 import { debugLogger } from "ext:deno_knitting/05_options.js";
 
 export const TASK_BRAND = Symbol.for("task");
-/** At most this many re-checks before parking (a few tens of µs). */
-const DEFAULT_SPIN = 4000;
-/** While spinning, offer the core to other threads every 32 re-checks (a mask). */
-const RELAX_EVERY = 31;
-/** Batches run between event-loop visits while async tasks are pending. */
+/** How long (µs) an idle worker re-checks its ring before parking, unless
+ *  `worker.timers.spinMicroseconds` says otherwise. */
+const DEFAULT_SPIN_US = 200;
+/** Batches run between event-loop visits under load: timers and the I/O of
+ *  async tasks run that often while requests keep coming. */
 const YIELD_EVERY = 16;
 /**
  * A peer must be in the same task this long before its queued calls are
@@ -135,7 +134,7 @@ export async function workerMain() {
   if (options.bootstrap) await runBootstrap(options.bootstrap, laneIndex, options.threads, log);
   const fns = await loadTasks(tasks, log);
   const abortAware = tasks.map((t) => t.abortSignal === true);
-  const spinMicroseconds = options.spinMicroseconds ?? null;
+  const spin = new Spinner(options.spinMicroseconds ?? DEFAULT_SPIN_US);
   const parkMs = options.parkMs ?? Infinity;
   const holdReplies = options.resolveAfterFinishingAll === true;
   const view = new LaneView(op_knitting_lane_buffer(token, laneIndex));
@@ -404,29 +403,14 @@ export async function workerMain() {
     return false;
   };
 
-  // Spin a while before parking: by time when worker.timers.spinMicroseconds
-  // is set, else by a count of re-checks.
-  let spins = 0;
-  let spinUntil = 0;
-  const spin = new SpinBudget(DEFAULT_SPIN);
-  const keepSpinning = () => {
-    if (spinMicroseconds === null) {
-      if ((++spins & RELAX_EVERY) === 0) op_knitting_relax();
-      return spins < spin.budget;
-    }
-    if (spins++ === 0) spinUntil = performance.now() + spinMicroseconds / 1000;
-    return (spins & 63) !== 0 || performance.now() < spinUntil;
-  };
-
   op_knitting_worker_ready(token);
   log?.("lifecycle", `ready ${performance.now().toFixed(1)} ms after the runtime started`);
   let batches = 0;
   for (;;) {
-    if (claim() || (stealing && (spins & 15) === 0 && steal())) {
+    if (claim() || (stealing && (spin.checks & 15) === 0 && steal())) {
       publishReplies();
-      if (spins > 0) spin.succeeded();
-      spins = 0;
-      if (asyncPending > 0 && ++batches >= YIELD_EVERY) {
+      spin.found();
+      if (++batches >= YIELD_EVERY) {
         batches = 0;
         await op_knitting_yield();
       }
@@ -435,14 +419,19 @@ export async function workerMain() {
     if (replyBacklog.length > 0) publishReplies();
     if (Atomics.load(i32, L.laneState) === L.laneClosing) return;
     // Spinning would starve pending async tasks of the event loop: park at once.
-    if (asyncPending === 0 && keepSpinning()) continue;
-    spin.parked();
+    if (asyncPending === 0 && spin.spin()) continue;
+    const spun = spin.checks > 0;
     Atomics.store(i32, L.workerState, L.workerParked);
     const due = Atomics.load(i32, L.reqTail) !== Atomics.load(i32, L.reqHead) ||
       (replyBacklog.length > 0 && freeReplySlots() > 0 && !holdReplies) ||
       Atomics.load(i32, L.laneState) === L.laneClosing;
-    if (!due) await op_knitting_worker_park(token, stealing && peerHasQueuedWork() ? Math.min(parkMs, 1) : parkMs);
+    let parkedMs = 0;
+    if (!due) {
+      const start = performance.now();
+      await op_knitting_worker_park(token, stealing && peerHasQueuedWork() ? Math.min(parkMs, 1) : parkMs);
+      parkedMs = performance.now() - start;
+    }
     Atomics.store(i32, L.workerState, L.workerRunning);
-    spins = 0;
+    if (spun) spin.parked(parkedMs);
   }
 }

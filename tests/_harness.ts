@@ -87,10 +87,18 @@ export type KnitOutput = { code: number; stdout: string; stderr: string };
  *  after `seconds` so a hang or crash fails one test, not the suite. */
 export async function knit(
   args: string[],
-  { cwd, env, seconds = 120, stdin }: { cwd?: string; env?: Record<string, string>; seconds?: number; stdin?: string } = {},
+  { cwd, env, seconds = 120, stdin, cpus }: {
+    cwd?: string;
+    env?: Record<string, string>;
+    seconds?: number;
+    stdin?: string;
+    /** Pin the process to these CPUs (`taskset -c`), e.g. "0". */
+    cpus?: string;
+  } = {},
 ): Promise<KnitOutput> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
+  const command = cpus === undefined ? Deno.execPath() : "taskset";
+  const child = new Deno.Command(command, {
+    args: cpus === undefined ? args : ["-c", cpus, Deno.execPath(), ...args],
     cwd,
     env,
     stdin: stdin === undefined ? "inherit" : "piped",

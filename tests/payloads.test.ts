@@ -38,6 +38,20 @@ const cases: Array<[string, unknown]> = [
   ["array", [1, "two", { three: 3 }, [4]]],
   ["object with undefined and NaN inside", { u: undefined, n: NaN, z: -0 }],
   ["large object", { rows: Array.from({ length: 2000 }, (_, i) => ({ i, name: `row ${i}` })) }],
+  // Small plain values travel as JSON, the rest structured: values at the
+  // border, and values JSON alone would change, come back exact.
+  ["{ msg, id }", { msg: "hello", id: 7 }],
+  ["-0, Infinity and NaN deep in an array", [[0, [-0]], { x: [Infinity, -Infinity, NaN] }]],
+  ["undefined in an array", [1, undefined, 3]],
+  ["a Date deep in an object", { a: { b: [new Date(5)] } }],
+  ["an own __proto__ key", JSON.parse('{"__proto__": {"polluted": true}, "x": 1}')],
+  ["lone surrogates in keys and values", { "\ud800": "a\udc00", list: ["\ud83e"] }],
+  ["256 leaves", Array.from({ length: 256 }, (_, i) => i + 0.5)],
+  ["257 leaves", Array.from({ length: 257 }, (_, i) => i + 0.5)],
+  ["a 1,024-character string in an object", { s: "é".repeat(1024) }],
+  ["a 1,025-character string in an object", { s: "é".repeat(1025) }],
+  ["an object nested 40 deep", Array.from({ length: 40 }).reduce((inner: unknown) => ({ inner }), { end: true })],
+
   ["empty Uint8Array", new Uint8Array()],
   ["small Uint8Array", new Uint8Array([0, 1, 2, 254, 255])],
   ["large Uint8Array", Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) & 255)],
@@ -80,6 +94,15 @@ for (const [name, value] of cases) {
     assertEquals(Object.prototype.toString.call(back), Object.prototype.toString.call(value), "type");
   });
 }
+
+test("a cycle comes back as a cycle", async () => {
+  const a: Record<string, unknown> = { name: "a", list: [1] };
+  a.self = a;
+  a.again = a.list;
+  const back = await pool.call.echo(a) as typeof a;
+  assert(back !== a && back.self === back && back.again === back.list, "the same shape of references");
+  assertEquals(back.name, "a");
+});
 
 test("an Error value keeps name, message, stack and cause", async () => {
   const value = new RangeError("out of range", { cause: new Error("root") });

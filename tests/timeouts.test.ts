@@ -3,7 +3,7 @@
 // times every call out at once on Deno), and a synchronous task stuck past
 // its timeout is interrupted and its worker replaced.
 import { createPool, isMain, task, TaskTimeoutError } from "knitting";
-import { assert, assertEquals, rejection, run, test } from "./_harness.ts";
+import { assert, assertEquals, knit, rejection, run, test } from "./_harness.ts";
 
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
@@ -114,6 +114,23 @@ test("a timeout raises the abort flag, so a cooperative task can stop", async ()
     await single.shutdown();
   }
 });
+
+// The host waits for a busy worker without taking its own event loop away:
+// it spins for tens of µs at most, then parks (which turns the event loop).
+// A process pinned to one core is where a spin costs most (every offer of
+// the core can cost a time slice): a spin by count kept the event loop
+// away for 100 ms there, and the interval fired 18 times instead of ~68.
+for (const cpus of [undefined, "0"]) {
+  test(`a busy worker does not stop the host's event loop${cpus ? " (pinned to one core)" : ""}`, async () => {
+    const fixture = new URL("./fixtures/busy_timers.ts", import.meta.url).pathname;
+    const { code, stdout, stderr } = await knit(["run", "-A", fixture], { cpus, seconds: 60 });
+    assertEquals(code, 0, stderr);
+    const seen = JSON.parse(stdout);
+    assert(seen.withPool >= seen.baseline / 2, `interval ticks: ${JSON.stringify(seen)}`);
+    assertEquals(seen.timedOut, "TaskTimeoutError", JSON.stringify(seen));
+    assert(seen.timedOutAfterMs < 30, `the 10 ms timeout fired after ${seen.timedOutAfterMs} ms`);
+  });
+}
 
 if (isMain) {
   await run();
