@@ -17,8 +17,8 @@ import {
   op_knitting_yield,
 } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
-import { decode } from "ext:deno_knitting/01_codec.js";
-import { L, responseSlot, Spinner } from "ext:deno_knitting/02_mailbox.js";
+import { HEADER_ID, HEADER_WORD, L, Spinner } from "ext:deno_knitting/01_lane.js";
+import { decode } from "ext:deno_knitting/02_codec.js";
 import { HostLane, LIVE, newCall, SETTLED } from "ext:deno_knitting/03_host_lane.js";
 import {
   AbortSignalPoolExhaustedError,
@@ -33,7 +33,7 @@ import { InlineLane } from "ext:deno_knitting/07_inline.js";
 
 /** How long (µs) the pump re-checks the response rings before parking
  *  (parking turns the event loop, so timers are never later than this). */
-const HOST_SPIN_US = 50;
+const HOST_SPIN_US = 200;
 /** Busy pump iterations between visits to the event loop, so timers and I/O still run under load. */
 const YIELD_EVERY = 64;
 const INDEX_BITS = 22;
@@ -188,7 +188,7 @@ export class HostPool {
     lane.inflight++;
     this.#live++;
     this.#log?.("signals", `call ${c.id} ${c.task.key} -> worker ${lane.index}`);
-    if (lane.backlog.length === 0 && !lane.respawning && lane.freeSlots() > 0) {
+    if (lane.backlog.length === 0 && !lane.respawning && lane.requests.free() > 0) {
       let written;
       try {
         written = lane.write(c);
@@ -199,7 +199,7 @@ export class HostPool {
       else lane.backlog.push(c);
     } else {
       lane.backlog.push(c);
-      Atomics.store(lane.view.i32, L.reqBacklog, 1);
+      lane.requests.setBacklog(true);
     }
     if (!this.#pumping) this.#pump();
   }
@@ -342,15 +342,17 @@ export class HostPool {
   }
 
   #drainLane(lane) {
-    const { view } = lane;
-    const tail = Atomics.load(view.i32, L.resTail);
-    let head = lane.resHead;
+    const { view, responses } = lane;
+    let head = responses.head;
+    // Ordering: the tail is loaded before the slots it covers are read.
+    const tail = responses.tail();
     if (head === tail) return 0;
     let settled = 0;
+    const u32 = view.u32;
     while (head !== tail) {
-      const at = responseSlot(head);
-      const id = view.u32[at >> 2];
-      const status = view.u32[(at >> 2) + 1];
+      const at = responses.slot(head);
+      const id = u32[(at >> 2) + HEADER_ID];
+      const status = u32[(at >> 2) + HEADER_WORD];
       head = (head + 1) | 0;
       settled++;
       const c = this.#calls[id & INDEX_MASK];
@@ -379,9 +381,9 @@ export class HostPool {
         this.#release(c);
       }
     }
-    lane.resHead = head;
-    Atomics.store(view.i32, L.resHead, head);
-    if (Atomics.load(view.i32, L.resBacklog) === 1) lane.wakeWorker();
+    // Every reply is decoded (copied out): the slots go back.
+    responses.release(head);
+    if (responses.producerWaits()) lane.wakeWorker();
     return settled;
   }
 
@@ -389,7 +391,7 @@ export class HostPool {
   #flushBacklog(lane) {
     if (lane.respawning) return 0;
     let sent = 0;
-    while (lane.backlog.length > sent && lane.freeSlots() > 0) {
+    while (lane.backlog.length > sent && lane.requests.free() > 0) {
       const c = lane.backlog[sent];
       let written;
       try {
@@ -405,7 +407,7 @@ export class HostPool {
     }
     if (sent === 0) return 0;
     lane.backlog.splice(0, sent);
-    if (lane.backlog.length === 0) Atomics.store(lane.view.i32, L.reqBacklog, 0);
+    if (lane.backlog.length === 0) lane.requests.setBacklog(false);
     lane.publish();
     return sent;
   }
@@ -427,7 +429,7 @@ export class HostPool {
     }
     // Requests the worker never claimed go again, in order, to its successor;
     // the ones it claimed may have run, so they fail.
-    const claimed = Atomics.load(lane.view.i32, L.reqHead);
+    const claimed = lane.requests.consumed();
     const resend = [];
     for (const c of this.#calls) {
       if (c === undefined || c.lane !== lane || !c.sent) continue;
@@ -449,7 +451,7 @@ export class HostPool {
     if (resend.length > 0) {
       resend.sort((a, b) => (a.seq - b.seq) | 0);
       lane.backlog.unshift(...resend);
-      Atomics.store(lane.view.i32, L.reqBacklog, 1);
+      lane.requests.setBacklog(true);
     }
     lane.untimed = lane.untimed.filter((c) => c.state === LIVE);
     if (this.#closed) return;
@@ -496,7 +498,7 @@ export class HostPool {
   #anythingDue() {
     for (const lane of this.#lanes) {
       if (lane.failure !== null || lane.respawning || (lane.inflight === 0 && !lane.watched && !this.#steal)) continue;
-      if (lane.hasResponses() || lane.isDead() || (lane.backlog.length > 0 && lane.freeSlots() > 0)) return true;
+      if (lane.hasResponses() || lane.isDead() || (lane.backlog.length > 0 && lane.requests.free() > 0)) return true;
       if (lane.untimed.length > 0 && lane.isReady()) return true;
     }
     return false;
@@ -510,6 +512,9 @@ export class HostPool {
     return false;
   }
 
+  /** The sleeper's half of the handshake (PROTOCOL.md, "Waking: host"):
+   *  stored before the pump re-checks every ring, so a worker that publishes
+   *  after that check sees the flag and rings. */
   #setHostParked(value) {
     for (const lane of this.#lanes) Atomics.store(lane.view.i32, L.hostParked, value);
   }

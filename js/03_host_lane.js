@@ -1,8 +1,18 @@
 // One lane as the host sees it (the request ring it produces into, the
 // response ring it drains, its backlog and abort slots), and one call's state.
 import { op_knitting_lane_buffer, op_knitting_wake_worker } from "ext:core/ops";
-import { encode } from "ext:deno_knitting/01_codec.js";
-import { L, LaneView, requestSlot, writeHeader } from "ext:deno_knitting/02_mailbox.js";
+import {
+  L,
+  LaneView,
+  packRequest,
+  REQUESTS,
+  RESPONSES,
+  RingConsumer,
+  RingProducer,
+  shouldWake,
+  writeHeader,
+} from "ext:deno_knitting/01_lane.js";
+import { encode } from "ext:deno_knitting/02_codec.js";
 
 export const LIVE = 1;
 export const SETTLED = 2;
@@ -37,8 +47,7 @@ export class HostLane {
   constructor(pool, index, abortSlots) {
     this.pool = pool;
     this.index = index;
-    this.view = new LaneView(op_knitting_lane_buffer(pool, index));
-    this.resync();
+    this.attach();
     /** Calls in flight or queued here (including settled ones awaiting their reply). */
     this.inflight = 0;
     /** Calls waiting for a ring slot or payload budget, in order; encoded when they go. */
@@ -54,55 +63,41 @@ export class HostLane {
     for (let s = abortSlots - 1; s >= 0; s--) this.signals.push(s);
   }
 
-  /** A new worker took the lane: its memory (fresh when the old worker was
-   *  abandoned) and ring counters; calls still queued here stay flagged. */
-  renew() {
+  /** The lane's memory and ring counters: at start, and when a new worker
+   *  took the lane (its memory is fresh when the old worker was abandoned). */
+  attach() {
     this.view = new LaneView(op_knitting_lane_buffer(this.pool, this.index));
-    this.resync();
-    if (this.backlog.length > 0) Atomics.store(this.view.i32, L.reqBacklog, 1);
+    this.requests = new RingProducer(this.view, REQUESTS);
+    this.responses = new RingConsumer(this.view, RESPONSES);
   }
 
-  /** Take the ring counters from memory (at start and after a new worker took the lane). */
-  resync() {
-    const i32 = this.view.i32;
-    this.reqTail = Atomics.load(i32, L.reqTail);
-    this.reqHeadSeen = Atomics.load(i32, L.reqHead);
-    this.resHead = Atomics.load(i32, L.resHead);
-  }
-
-  freeSlots() {
-    let free = L.slots - ((this.reqTail - this.reqHeadSeen) | 0);
-    if (free === 0) {
-      this.reqHeadSeen = Atomics.load(this.view.i32, L.reqHead);
-      free = L.slots - ((this.reqTail - this.reqHeadSeen) | 0);
-    }
-    return free;
+  /** A new worker took the lane; calls still queued here stay flagged. */
+  renew() {
+    this.attach();
+    if (this.backlog.length > 0) this.requests.setBacklog(true);
   }
 
   /** Encode one call into the next request slot; false when the payload budget says wait. Throws if unsendable. */
   write(call) {
-    const at = requestSlot(this.reqTail);
+    const requests = this.requests;
+    const at = requests.slot();
     if (!encode(call.arg, this.view, at, this.pool, this.index)) return false;
-    writeHeader(this.view, at, call.id, call.fn | ((call.signal + 1) << 16));
+    writeHeader(this.view, at, call.id, packRequest(call.fn, call.signal));
     // The argument stays with the call until the reply: if the worker dies
     // before claiming the request, it is sent again to the next worker.
-    call.seq = this.reqTail;
-    this.reqTail = (this.reqTail + 1) | 0;
+    call.seq = requests.tail;
+    requests.advance();
     call.sent = true;
     return true;
   }
 
   publish() {
-    Atomics.store(this.view.i32, L.reqTail, this.reqTail);
-    this.wakeWorker();
+    if (this.requests.publish()) this.wakeWorker();
   }
 
+  /** Ordering: after the publish (PROTOCOL.md, "Waking: worker"). */
   wakeWorker() {
-    const i32 = this.view.i32;
-    if (
-      Atomics.load(i32, L.workerState) === L.workerParked &&
-      Atomics.compareExchange(i32, L.workerState, L.workerParked, L.workerRunning) === L.workerParked
-    ) {
+    if (shouldWake(this.view.i32, L.workerState, L.workerParked, L.workerRunning)) {
       op_knitting_wake_worker(this.pool, this.index);
     }
   }
@@ -120,7 +115,7 @@ export class HostLane {
   }
 
   hasResponses() {
-    return Atomics.load(this.view.i32, L.resTail) !== this.resHead;
+    return this.responses.tail() !== this.responses.head;
   }
 
   isDead() {

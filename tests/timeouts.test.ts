@@ -128,7 +128,9 @@ for (const cpus of [undefined, "0"]) {
     const seen = JSON.parse(stdout);
     assert(seen.withPool >= seen.baseline / 2, `interval ticks: ${JSON.stringify(seen)}`);
     assertEquals(seen.timedOut, "TaskTimeoutError", JSON.stringify(seen));
-    assert(seen.timedOutAfterMs < 30, `the 10 ms timeout fired after ${seen.timedOutAfterMs} ms`);
+    // Typically 10-14 ms; the bound leaves room for a shared machine and
+    // still fails the starvation this guards against (100+ ms).
+    assert(seen.timedOutAfterMs < 50, `the 10 ms timeout fired after ${seen.timedOutAfterMs} ms`);
   });
 }
 

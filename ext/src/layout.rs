@@ -19,7 +19,7 @@ pub const SLOT_BYTES: usize = 256;
 /// Slot header, in bytes from the slot start.
 pub const SLOT_CALL_ID: usize = 0; // u32: host's correlation id
 pub const SLOT_FN_OR_STATUS: usize = 4; // u32: task index | (abort slot + 1) << 16 (request) / `STATUS_*` (response)
-pub const SLOT_TAG: usize = 8; // u32: payload tag (js/01_codec.js)
+pub const SLOT_TAG: usize = 8; // u32: payload tag (js/02_codec.js)
 pub const SLOT_LEN: usize = 12; // u32: payload byte length
 pub const SLOT_NUMBER: usize = 16; // f64: inline number, or a payload-buffer handle
 pub const SLOT_INLINE: usize = 24; // inline payload bytes up to the slot end

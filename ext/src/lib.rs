@@ -1,6 +1,6 @@
 //! `deno_knitting`: real threads, normal functions. Task pools for deno_core
 //! runtimes: each pool worker is an OS thread with its own JS runtime, and
-//! calls travel through shared-memory mailboxes (see `PROTOCOL.md`).
+//! calls travel through shared-memory mailboxes (see `js/PROTOCOL.md`).
 //!
 //! Add [`deno_knitting`] to a runtime with [`KnittingRole::Host`] and load
 //! modules with [`KnitModuleLoader`]; JS then imports `"knitting"`.
@@ -23,10 +23,7 @@ mod wake;
 mod worker;
 
 pub use errors::KnittingError;
-pub use mailbox::Direction;
-pub use mailbox::Frame;
 pub use mailbox::LaneMemory;
-pub use mailbox::Ring;
 pub use module_loader::KnitModuleLoader;
 pub use module_loader::LoaderRole;
 pub use module_loader::API_SPECIFIERS;
@@ -80,11 +77,12 @@ deno_core::extension!(
   esm = [
     dir "../js",
     "00_values.js",
-    "01_codec.js",
-    "02_mailbox.js",
+    "01_lane.js",
+    "02_codec.js",
     "03_host.js",
     "03_host_lane.js",
     "04_worker.js",
+    "04_worker_tasks.js",
     "05_options.js",
     "06_balance.js",
     "07_inline.js",

@@ -1,10 +1,9 @@
 //! One lane's shared memory and the ring protocol that moves calls through it.
 //!
 //! The memory is allocated here, in Rust, and handed to both isolates as a
-//! `SharedArrayBuffer` over the same bytes. The hot path runs in JS
-//! (`js/02_mailbox.js`) against the same layout; [`Ring`] is the Rust
-//! implementation of the same protocol, which the tests below check (claim,
-//! release, wrap-around, a full ring, two threads). See `PROTOCOL.md`.
+//! `SharedArrayBuffer` over the same bytes. The protocol runs in JS
+//! (`js/01_lane.js`, for host and worker alike) against the same layout;
+//! `model` below is a test-only Rust model of it. See `js/PROTOCOL.md`.
 //!
 //! Ring protocol (single producer, single consumer, per direction):
 //! - `tail` counts slots published (only the producer writes it),
@@ -104,137 +103,146 @@ impl LaneMemory {
   }
 }
 
-/// Which ring of a lane.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-  Request,
-  Response,
-}
+/// The ring protocol in Rust, a model of what `js/01_lane.js` does (the one
+/// implementation that runs): the tests below check claim, release,
+/// wrap-around, a full ring and two threads against it.
+#[cfg(test)]
+mod model {
+  use super::*;
 
-impl Direction {
-  fn words(self) -> (Word, Word) {
-    match self {
-      Direction::Request => (Word::ReqHead, Word::ReqTail),
-      Direction::Response => (Word::ResHead, Word::ResTail),
-    }
+  /// Which ring of a lane.
+  #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+  pub enum Direction {
+    Request,
+    Response,
   }
 
-  fn ring_offset(self) -> usize {
-    match self {
-      Direction::Request => REQ_RING_OFFSET,
-      Direction::Response => RES_RING_OFFSET,
-    }
-  }
-}
-
-/// A view of one ring of a lane, as the producer or the consumer sees it.
-pub struct Ring<'a> {
-  memory: &'a LaneMemory,
-  direction: Direction,
-}
-
-/// A slot as plain values, for Rust-side producers and consumers.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Frame {
-  pub call_id: u32,
-  pub fn_or_status: u32,
-  pub tag: u32,
-  pub number: f64,
-  pub inline: Vec<u8>,
-}
-
-impl<'a> Ring<'a> {
-  pub fn new(memory: &'a LaneMemory, direction: Direction) -> Self {
-    Self { memory, direction }
-  }
-
-  fn head_tail(&self) -> (u32, u32) {
-    let (head, tail) = self.direction.words();
-    (self.memory.load(head), self.memory.load(tail))
-  }
-
-  /// Slots in flight (published, not yet released).
-  pub fn len(&self) -> u32 {
-    let (head, tail) = self.head_tail();
-    tail.wrapping_sub(head)
-  }
-
-  pub fn is_empty(&self) -> bool {
-    self.len() == 0
-  }
-
-  /// Free slots the producer may claim.
-  pub fn free(&self) -> u32 {
-    SLOTS - self.len()
-  }
-
-  fn slot_ptr(&self, counter: u32) -> *mut u8 {
-    let index = (counter & (SLOTS - 1)) as usize;
-    // SAFETY: index < SLOTS, so the slot is inside the lane.
-    unsafe {
-      self
-        .memory
-        .base()
-        .add(self.direction.ring_offset() + index * SLOT_BYTES)
-    }
-  }
-
-  /// Producer: write `frames` into free slots and publish them with one
-  /// store. Returns how many fitted; the rest must wait (back-pressure).
-  pub fn publish(&self, frames: &[Frame]) -> usize {
-    let (_, tail_word) = self.direction.words();
-    let (_, tail) = self.head_tail();
-    let count = frames.len().min(self.free() as usize);
-    for (i, frame) in frames[..count].iter().enumerate() {
-      assert!(frame.inline.len() <= INLINE_BYTES, "frame too big for a slot");
-      let slot = self.slot_ptr(tail.wrapping_add(i as u32));
-      // SAFETY: the producer owns slots from `tail` until it publishes them.
-      unsafe {
-        (slot.add(SLOT_CALL_ID) as *mut u32).write(frame.call_id);
-        (slot.add(SLOT_FN_OR_STATUS) as *mut u32).write(frame.fn_or_status);
-        (slot.add(SLOT_TAG) as *mut u32).write(frame.tag);
-        (slot.add(SLOT_LEN) as *mut u32).write(frame.inline.len() as u32);
-        (slot.add(SLOT_NUMBER) as *mut f64).write(frame.number);
-        std::ptr::copy_nonoverlapping(frame.inline.as_ptr(), slot.add(SLOT_INLINE), frame.inline.len());
+  impl Direction {
+    fn words(self) -> (Word, Word) {
+      match self {
+        Direction::Request => (Word::ReqHead, Word::ReqTail),
+        Direction::Response => (Word::ResHead, Word::ResTail),
       }
     }
-    if count > 0 {
-      self.memory.store(tail_word, tail.wrapping_add(count as u32));
-    }
-    count
-  }
 
-  /// Consumer: copy out up to `max` published frames and release their slots.
-  pub fn consume(&self, max: usize) -> Vec<Frame> {
-    let (head_word, _) = self.direction.words();
-    let (head, tail) = self.head_tail();
-    let count = (tail.wrapping_sub(head) as usize).min(max);
-    let mut frames = Vec::with_capacity(count);
-    for i in 0..count {
-      let slot = self.slot_ptr(head.wrapping_add(i as u32));
-      // SAFETY: the consumer owns slots `head .. tail` until it releases them.
-      unsafe {
-        let len = (slot.add(SLOT_LEN) as *const u32).read() as usize;
-        let mut inline = vec![0; len.min(INLINE_BYTES)];
-        std::ptr::copy_nonoverlapping(slot.add(SLOT_INLINE), inline.as_mut_ptr(), inline.len());
-        frames.push(Frame {
-          call_id: (slot.add(SLOT_CALL_ID) as *const u32).read(),
-          fn_or_status: (slot.add(SLOT_FN_OR_STATUS) as *const u32).read(),
-          tag: (slot.add(SLOT_TAG) as *const u32).read(),
-          number: (slot.add(SLOT_NUMBER) as *const f64).read(),
-          inline,
-        });
+    fn ring_offset(self) -> usize {
+      match self {
+        Direction::Request => REQ_RING_OFFSET,
+        Direction::Response => RES_RING_OFFSET,
       }
     }
-    if count > 0 {
-      self.memory.store(head_word, head.wrapping_add(count as u32));
+  }
+
+  /// A view of one ring of a lane, as the producer or the consumer sees it.
+  pub struct Ring<'a> {
+    memory: &'a LaneMemory,
+    direction: Direction,
+  }
+
+  /// A slot as plain values, for Rust-side producers and consumers.
+  #[derive(Clone, Debug, PartialEq)]
+  pub struct Frame {
+    pub call_id: u32,
+    pub fn_or_status: u32,
+    pub tag: u32,
+    pub number: f64,
+    pub inline: Vec<u8>,
+  }
+
+  impl<'a> Ring<'a> {
+    pub fn new(memory: &'a LaneMemory, direction: Direction) -> Self {
+      Self { memory, direction }
     }
-    frames
+
+    fn head_tail(&self) -> (u32, u32) {
+      let (head, tail) = self.direction.words();
+      (self.memory.load(head), self.memory.load(tail))
+    }
+
+    /// Slots in flight (published, not yet released).
+    pub fn len(&self) -> u32 {
+      let (head, tail) = self.head_tail();
+      tail.wrapping_sub(head)
+    }
+
+    pub fn is_empty(&self) -> bool {
+      self.len() == 0
+    }
+
+    /// Free slots the producer may claim.
+    pub fn free(&self) -> u32 {
+      SLOTS - self.len()
+    }
+
+    fn slot_ptr(&self, counter: u32) -> *mut u8 {
+      let index = (counter & (SLOTS - 1)) as usize;
+      // SAFETY: index < SLOTS, so the slot is inside the lane.
+      unsafe {
+        self
+          .memory
+          .base()
+          .add(self.direction.ring_offset() + index * SLOT_BYTES)
+      }
+    }
+
+    /// Producer: write `frames` into free slots and publish them with one
+    /// store. Returns how many fitted; the rest must wait (back-pressure).
+    pub fn publish(&self, frames: &[Frame]) -> usize {
+      let (_, tail_word) = self.direction.words();
+      let (_, tail) = self.head_tail();
+      let count = frames.len().min(self.free() as usize);
+      for (i, frame) in frames[..count].iter().enumerate() {
+        assert!(frame.inline.len() <= INLINE_BYTES, "frame too big for a slot");
+        let slot = self.slot_ptr(tail.wrapping_add(i as u32));
+        // SAFETY: the producer owns slots from `tail` until it publishes them.
+        unsafe {
+          (slot.add(SLOT_CALL_ID) as *mut u32).write(frame.call_id);
+          (slot.add(SLOT_FN_OR_STATUS) as *mut u32).write(frame.fn_or_status);
+          (slot.add(SLOT_TAG) as *mut u32).write(frame.tag);
+          (slot.add(SLOT_LEN) as *mut u32).write(frame.inline.len() as u32);
+          (slot.add(SLOT_NUMBER) as *mut f64).write(frame.number);
+          std::ptr::copy_nonoverlapping(frame.inline.as_ptr(), slot.add(SLOT_INLINE), frame.inline.len());
+        }
+      }
+      if count > 0 {
+        self.memory.store(tail_word, tail.wrapping_add(count as u32));
+      }
+      count
+    }
+
+    /// Consumer: copy out up to `max` published frames and release their slots.
+    pub fn consume(&self, max: usize) -> Vec<Frame> {
+      let (head_word, _) = self.direction.words();
+      let (head, tail) = self.head_tail();
+      let count = (tail.wrapping_sub(head) as usize).min(max);
+      let mut frames = Vec::with_capacity(count);
+      for i in 0..count {
+        let slot = self.slot_ptr(head.wrapping_add(i as u32));
+        // SAFETY: the consumer owns slots `head .. tail` until it releases them.
+        unsafe {
+          let len = (slot.add(SLOT_LEN) as *const u32).read() as usize;
+          let mut inline = vec![0; len.min(INLINE_BYTES)];
+          std::ptr::copy_nonoverlapping(slot.add(SLOT_INLINE), inline.as_mut_ptr(), inline.len());
+          frames.push(Frame {
+            call_id: (slot.add(SLOT_CALL_ID) as *const u32).read(),
+            fn_or_status: (slot.add(SLOT_FN_OR_STATUS) as *const u32).read(),
+            tag: (slot.add(SLOT_TAG) as *const u32).read(),
+            number: (slot.add(SLOT_NUMBER) as *const f64).read(),
+            inline,
+          });
+        }
+      }
+      if count > 0 {
+        self.memory.store(head_word, head.wrapping_add(count as u32));
+      }
+      frames
+    }
   }
 }
 
 #[cfg(test)]
 mod tests {
+  use super::model::*;
   use super::*;
 
   fn frame(id: u32) -> Frame {

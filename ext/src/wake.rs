@@ -2,7 +2,7 @@
 //! (a tokio `Notify`, so a parked isolate keeps running its event loop), and
 //! the other side rings it only after it has seen, in shared memory, that
 //! the sleeper committed to parking. The full state machine, with the proof
-//! that no wake-up is lost, is in `PROTOCOL.md`; in short, for the worker:
+//! that no wake-up is lost, is in `js/PROTOCOL.md`; in short, for the worker:
 //!
 //! ```text
 //!            request seen                      spin budget spent,

@@ -13,7 +13,7 @@
 // budget is spent: the caller keeps the value and tries again later.
 import { core } from "ext:core/mod.js";
 import { op_knitting_put_bytes, op_knitting_take_bytes } from "ext:core/ops";
-import { L } from "ext:deno_knitting/02_mailbox.js";
+import { HEADER_LEN, HEADER_TAG, L } from "ext:deno_knitting/01_lane.js";
 import { Envelope, isNumericArray, NumericArray } from "ext:deno_knitting/00_values.js";
 
 export const Tag = {
@@ -41,7 +41,7 @@ const SERIALIZED = 0x200;
 
 /** True when the slot's payload lives in the payload store (taking it is destructive). */
 export function isExternal(view, at) {
-  return (view.u32[(at >> 2) + 2] & EXTERNAL) !== 0;
+  return (view.u32[(at >> 2) + HEADER_TAG] & EXTERNAL) !== 0;
 }
 
 const INLINE_CHARS = L.inlineBytes >> 1;
@@ -54,8 +54,8 @@ const TypedArray = getPrototypeOf(Uint8Array);
 
 function setHead(view, at, tag, len) {
   const w = at >> 2;
-  view.u32[w + 2] = tag;
-  view.u32[w + 3] = len;
+  view.u32[w + HEADER_TAG] = tag;
+  view.u32[w + HEADER_LEN] = len;
 }
 
 function encodeText(tag, text, view, at, pool, lane) {
@@ -339,8 +339,8 @@ function decodeBytes(view, at, tag, len, pool, lane) {
 /** Decode the slot at byte `at` of `view` into a fresh value (nothing aliases the slot). */
 export function decode(view, at, pool, lane) {
   const w = at >> 2;
-  const tag = view.u32[w + 2];
-  const len = view.u32[w + 3];
+  const tag = view.u32[w + HEADER_TAG];
+  const len = view.u32[w + HEADER_LEN];
   switch (tag & ~(EXTERNAL | SERIALIZED)) {
     case Tag.UNDEFINED:
       return undefined;
