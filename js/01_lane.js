@@ -215,6 +215,8 @@ const RELAX_EVERY = 31;
 /** A relax that kept the spinner off its core this long (ms) means another
  *  thread needed the core: perhaps the very one it waits for. */
 const DESCHEDULED_MS = 0.05;
+/** One wait in 32 (a mask) is a probe that spins the longest. */
+const PROBE_EVERY = 31;
 
 /**
  * How long to re-check before parking, by time, learned from the last waits
@@ -245,6 +247,9 @@ export class Spinner {
     this.maxMs = maxMicroseconds / 1000;
     this.minMs = Math.min(this.maxMs, minMicroseconds / 1000);
     this.budgetMs = this.maxMs;
+    /** This wait's limit: the budget, or the longest spin for a probe. */
+    this.limitMs = this.maxMs;
+    this.waits = 0;
     this.checks = 0;
     this.start = 0;
     /** The last spin ended because another thread needed the core. */
@@ -255,11 +260,20 @@ export class Spinner {
   spin() {
     const n = ++this.checks;
     if (n === 1) {
-      this.start = performance.now();
+      // Every 32nd wait spins the longest: when both sides park on every
+      // call, each park lasts a wake-up of the other side, longer than any
+      // spin, and only a probe shows that spinning would pay again.
+      this.limitMs = (++this.waits & PROBE_EVERY) === 0 ? this.maxMs : this.budgetMs;
       return true;
     }
     if ((n & CLOCK_EVERY) !== 0) return true;
     let now = performance.now();
+    // The clock starts at the first look (most waits end before it: a
+    // round trip takes a few checks, and reading the clock is an op).
+    if (this.start === 0) {
+      this.start = now;
+      return true;
+    }
     if ((n & RELAX_EVERY) === 0) {
       op_knitting_relax();
       const back = performance.now();
@@ -269,13 +283,14 @@ export class Spinner {
       }
       now = back;
     }
-    return now - this.start < this.budgetMs;
+    return now - this.start < this.limitMs;
   }
 
   /** The wait ended with work before parking. */
   found() {
-    if (this.checks > 0) this.budgetMs = Math.min(this.maxMs, this.budgetMs * 2);
+    if (this.checks > 0) this.budgetMs = Math.min(this.maxMs, Math.max(this.budgetMs, this.limitMs) * 2);
     this.checks = 0;
+    this.start = 0;
   }
 
   /** The wait ended in a park of `parkedMs` (0 when there was none). */
@@ -287,5 +302,6 @@ export class Spinner {
     }
     this.cut = false;
     this.checks = 0;
+    this.start = 0;
   }
 }
