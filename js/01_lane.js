@@ -173,6 +173,25 @@ export class RingConsumer {
     return false;
   }
 
+  /**
+   * Take the next slot of a ring with several consumers: `read(at)` copies
+   * out what it can before the claim (the slot may be torn then: only a won
+   * claim keeps what was read). True when this consumer won a slot, false
+   * when the ring is empty. The tail is loaded only when the cached one is
+   * reached, so a slot costs one CAS.
+   */
+  take(read) {
+    for (;;) {
+      const head = this.head;
+      if (head === this.tailSeen && head === this.tail()) {
+        if (this.reloadHead() === head) return false;
+        continue;
+      }
+      read(this.slot(head));
+      if (this.claim(head)) return true;
+    }
+  }
+
   /** Nothing published is left to take (loads both counters; caches nothing). */
   isEmpty() {
     return Atomics.load(this.i32, this.ring.tail) === Atomics.load(this.i32, this.ring.head);
@@ -194,6 +213,17 @@ export class RingConsumer {
   producerWaits() {
     return Atomics.load(this.i32, this.ring.backlog) === 1;
   }
+}
+
+/**
+ * The sleeper's half of the handshake (PROTOCOL.md, "Waking"): announce
+ * the park (`asleep` in its word), then look for work again; true when none
+ * is due and the caller may park. Ordering: the store comes before the
+ * look, so a waker that publishes after the look sees `asleep`.
+ */
+export function announcePark(i32, word, asleep, isDue) {
+  Atomics.store(i32, word, asleep);
+  return !isDue();
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   op_knitting_yield,
 } from "ext:core/ops";
 import {
+  announcePark,
   HEADER_ID,
   HEADER_WORD,
   L,
@@ -106,6 +107,12 @@ class WorkerLoop {
     this.takenWord = 0;
     this.takenArg = undefined;
     this.takenOk = true;
+    // Where `take` reads from, and whether the payload waits for the win.
+    this.takeFrom = this.view;
+    this.takeLane = lane;
+    this.external = false;
+    this.readBeforeClaim = this.readBeforeClaim.bind(this);
+    this.isDue = this.isDue.bind(this);
   }
 
   async serve() {
@@ -172,30 +179,25 @@ class WorkerLoop {
     return true;
   }
 
-  // Take the head request of a ring with several consumers: decode it where
-  // it is (an inline payload is copied out; only a payload in the store must
-  // wait, as taking it is destructive: the header is copied instead), then
-  // claim it. A lost claim means another worker took it, and what was read
-  // may be torn: drop it and retry from where the winner left the head. The
-  // tail is reloaded only when the cached one is reached, so a request
-  // costs one CAS.
+  // Take the head request of a ring with several consumers (`RingConsumer.take`):
+  // decode it where it is (an inline payload is copied out; a payload in the
+  // store must wait until the request is won, as taking it is destructive:
+  // the header is copied instead).
   take(requests, source, laneNumber) {
-    for (;;) {
-      const head = requests.head;
-      if (head === requests.tailSeen && head === requests.tail()) {
-        if (requests.reloadHead() === head) return false;
-        continue;
-      }
-      const at = requests.slot(head);
-      const external = isExternal(source, at);
-      if (external) {
-        for (let k = 0, w = at >> 2; k < 6; k++) this.scratch.u32[k] = source.u32[w + k];
-      } else {
-        this.read(source, at, laneNumber);
-      }
-      if (!requests.claim(head)) continue;
-      if (external) this.read(this.scratch, 0, laneNumber);
-      return true;
+    this.takeFrom = source;
+    this.takeLane = laneNumber;
+    if (!requests.take(this.readBeforeClaim)) return false;
+    if (this.external) this.read(this.scratch, 0, laneNumber);
+    return true;
+  }
+
+  readBeforeClaim(at) {
+    const source = this.takeFrom;
+    this.external = isExternal(source, at);
+    if (this.external) {
+      for (let k = 0, w = at >> 2; k < 6; k++) this.scratch.u32[k] = source.u32[w + k];
+    } else {
+      this.read(source, at, this.takeLane);
     }
   }
 
@@ -359,19 +361,15 @@ class WorkerLoop {
 
   // --- parking ----------------------------------------------------------------
 
-  // The sleeper's half of the handshake (PROTOCOL.md, "Waking: worker"):
-  // WorkerState is stored PARKED before the request ring is checked again,
-  // so a host that publishes after that check sees PARKED and rings; one
-  // that published before is seen here, and the worker does not park.
+  // The sleeper's half of the handshake (`announcePark`, PROTOCOL.md,
+  // "Waking: worker"): WorkerState is stored PARKED before the request ring
+  // is checked again, so a host that publishes after that check sees PARKED
+  // and rings; one that published before is seen here, and the worker stays.
   async park() {
     const { i32, spin } = this;
     const spun = spin.checks > 0;
-    Atomics.store(i32, L.workerState, L.workerParked);
-    const due = !this.requests.isEmpty() ||
-      (this.replyBacklog.length > 0 && this.responses.free() > 0 && !this.holdReplies) ||
-      Atomics.load(i32, L.laneState) === L.laneClosing;
     let parkedMs = 0;
-    if (!due) {
+    if (announcePark(i32, L.workerState, L.workerParked, this.isDue)) {
       const start = performance.now();
       const limit = this.stealing && this.peerHasQueuedWork() ? Math.min(this.parkMs, 1) : this.parkMs;
       await op_knitting_worker_park(this.token, limit);
@@ -379,5 +377,12 @@ class WorkerLoop {
     }
     Atomics.store(i32, L.workerState, L.workerRunning);
     if (spun) spin.parked(parkedMs);
+  }
+
+  /** Work this worker would miss if it parked now. */
+  isDue() {
+    return !this.requests.isEmpty() ||
+      (this.replyBacklog.length > 0 && this.responses.free() > 0 && !this.holdReplies) ||
+      Atomics.load(this.i32, L.laneState) === L.laneClosing;
   }
 }
