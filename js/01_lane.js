@@ -242,95 +242,86 @@ export function shouldWake(i32, word, asleep, awake) {
 const CLOCK_EVERY = 15;
 /** ...and offers its core to other runnable threads every 32 (a mask). */
 const RELAX_EVERY = 31;
-/** A relax that kept the spinner off its core this long (ms) means another
- *  thread needed the core: perhaps the very one it waits for. */
-const DESCHEDULED_MS = 0.05;
+/** The longest (ms, wall time) a spin goes without a turn of the event loop. */
+const ROUND_MS = 1;
 /** One wait in 32 (a mask) is a probe that spins the longest. */
 const PROBE_EVERY = 31;
+/** The fewest checks a learned budget keeps. */
+const MIN_CHECKS = 16;
+
+/** What `Spinner.spin` says to do next. */
+export const Spin = { PARK: 0, AGAIN: 1, TURN: 2 };
 
 /**
- * How long to re-check before parking, by time, learned from the last waits
- * (after crossbeam's Backoff and rayon's sleep):
+ * How long to re-check before parking, learned from the last waits (after
+ * crossbeam's Backoff and rayon's sleep):
  *
- *   spin() --true--> re-check ... --false--> park --> parked(ms)
- *     |                                                 |
- *     +-- work found: found() -> budget * 2 (<= max)     +-- woken within max: budget * 2
- *                                                        +-- later, or the spin was cut: budget / 2 (>= min)
+ *   spin() --AGAIN--> re-check ... --TURN--> (a turn of the event loop) --> spin() ...
+ *     |                                  \--PARK--> park; budget / 2 (>= 16 checks)
+ *     +-- work found: found() -> budget * 2 (<= max)
  *
- * A park that ended soon after it began says a longer spin would have
- * caught the work without a wake-up: the budget grows. (Halving it on every
- * park instead, as this used to, was a trap: once the budget fell below a
- * round trip, no spin could succeed again to grow it, and every call paid a
- * wake-up: a sequential echo took 30 or 80 µs by luck.)
+ * Every 32 checks the spinner offers its core to other runnable threads: with
+ * more busy threads than cores it keeps yielding its share and stays ready,
+ * where parking would add a wake-up that waits for a core. A relax can cost
+ * a whole time slice, though, so the wall time of a spin is bounded another
+ * way: every 1 ms the caller gets TURN and lets its event loop run (timers,
+ * I/O) before it spins on. Without that, a spin of a few thousand checks kept the host's event
+ * loop away for 100 ms while a worker ran a long task on the same core, and
+ * timers and timeouts fired late.
  *
- * Spinning by time, not by count, is what keeps a spinner from starving
- * others. With more busy threads than cores (a process pinned to one core)
- * every relax can cost a whole time slice: 60 relaxes of the count-based
- * spin this replaced could keep the host's event loop away for 100 ms while
- * a worker ran a long task, so timers and timeouts fired late. Now a spin
- * never outlasts its budget (at most 200 µs, below a timer's 1 ms resolution),
- * the first relax that comes back late ends it (the core was needed, maybe
- * by the very thread we wait for), and parking turns the event loop.
+ * One wait in 32 probes the longest spin: when every spin ends in a park
+ * (both sides parking on every call), no spin can succeed to grow the budget
+ * again, and every call would pay a wake-up. `maxMicroseconds`, when given,
+ * also caps each spin's own time (`worker.timers.spinMicroseconds`).
  */
 export class Spinner {
-  constructor(maxMicroseconds, minMicroseconds = 2) {
-    this.maxMs = maxMicroseconds / 1000;
-    this.minMs = Math.min(this.maxMs, minMicroseconds / 1000);
-    this.budgetMs = this.maxMs;
+  constructor(maxChecks, maxMicroseconds = Infinity) {
+    this.maxChecks = maxChecks;
+    this.budget = maxChecks;
     /** This wait's limit: the budget, or the longest spin for a probe. */
-    this.limitMs = this.maxMs;
+    this.limit = maxChecks;
+    this.maxMs = maxMicroseconds / 1000;
     this.waits = 0;
     this.checks = 0;
     this.start = 0;
-    /** The last spin ended because another thread needed the core. */
-    this.cut = false;
+    this.roundStart = 0;
   }
 
-  /** One more empty check: true to re-check, false to park. */
+  /** One more empty check: AGAIN to re-check, TURN to let the event loop run first, PARK. */
   spin() {
     const n = ++this.checks;
     if (n === 1) {
-      // Every 32nd wait spins the longest: when both sides park on every
-      // call, each park lasts a wake-up of the other side, longer than any
-      // spin, and only a probe shows that spinning would pay again.
-      this.limitMs = (++this.waits & PROBE_EVERY) === 0 ? this.maxMs : this.budgetMs;
-      return true;
+      this.limit = (++this.waits & PROBE_EVERY) === 0 ? this.maxChecks : this.budget;
+      return Spin.AGAIN;
     }
-    if ((n & CLOCK_EVERY) !== 0) return true;
-    let now = performance.now();
+    if (n >= this.limit) return Spin.PARK;
+    if ((n & RELAX_EVERY) === 0) op_knitting_relax();
+    if ((n & CLOCK_EVERY) !== 0) return Spin.AGAIN;
     // The clock starts at the first look (most waits end before it: a
     // round trip takes a few checks, and reading the clock is an op).
+    const now = performance.now();
     if (this.start === 0) {
-      this.start = now;
-      return true;
+      this.start = this.roundStart = now;
+      return Spin.AGAIN;
     }
-    if ((n & RELAX_EVERY) === 0) {
-      op_knitting_relax();
-      const back = performance.now();
-      if (back - now > DESCHEDULED_MS) {
-        this.cut = true;
-        return false;
-      }
-      now = back;
+    if (now - this.start >= this.maxMs) return Spin.PARK;
+    if (now - this.roundStart >= ROUND_MS) {
+      this.roundStart = now;
+      return Spin.TURN;
     }
-    return now - this.start < this.limitMs;
+    return Spin.AGAIN;
   }
 
   /** The wait ended with work before parking. */
   found() {
-    if (this.checks > 0) this.budgetMs = Math.min(this.maxMs, Math.max(this.budgetMs, this.limitMs) * 2);
+    if (this.checks > 0) this.budget = Math.min(this.maxChecks, Math.max(this.budget, this.limit) * 2);
     this.checks = 0;
     this.start = 0;
   }
 
-  /** The wait ended in a park of `parkedMs` (0 when there was none). */
-  parked(parkedMs) {
-    if (!this.cut && parkedMs < this.maxMs) {
-      this.budgetMs = Math.min(this.maxMs, this.budgetMs * 2);
-    } else {
-      this.budgetMs = Math.max(this.minMs, this.budgetMs / 2);
-    }
-    this.cut = false;
+  /** The wait ended in a park. */
+  parked() {
+    this.budget = Math.max(MIN_CHECKS, this.budget >> 1);
     this.checks = 0;
     this.start = 0;
   }

@@ -17,7 +17,7 @@ import {
   op_knitting_yield,
 } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
-import { HEADER_ID, HEADER_WORD, L, Spinner } from "ext:deno_knitting/01_lane.js";
+import { HEADER_ID, HEADER_WORD, L, Spin, Spinner } from "ext:deno_knitting/01_lane.js";
 import { decode } from "ext:deno_knitting/02_codec.js";
 import { HostLane, LIVE, newCall, SETTLED } from "ext:deno_knitting/03_host_lane.js";
 import {
@@ -31,9 +31,8 @@ import { debugLogger, logPoolSetup } from "ext:deno_knitting/05_options.js";
 import { pickLane } from "ext:deno_knitting/06_balance.js";
 import { InlineLane } from "ext:deno_knitting/07_inline.js";
 
-/** How long (µs) the pump re-checks the response rings before parking
- *  (parking turns the event loop, so timers are never later than this). */
-const HOST_SPIN_US = 200;
+/** At most this many re-checks of the response rings before parking. */
+const HOST_SPIN = 2000;
 /** Busy pump iterations between visits to the event loop, so timers and I/O still run under load. */
 const YIELD_EVERY = 64;
 const INDEX_BITS = 22;
@@ -71,7 +70,7 @@ export class HostPool {
   #shutdown = null;
   #drainWaiters = [];
   #cursor = { next: 0 };
-  #spin = new Spinner(HOST_SPIN_US);
+  #spin = new Spinner(HOST_SPIN);
   /** Workers take requests queued behind a busy peer (spec §3.8, our way). */
   #steal;
 
@@ -551,16 +550,19 @@ export class HostPool {
         // still starting need the cores more (they ring when ready), and
         // parking for them says nothing about how long to spin.
         const spinning = this.#spin.checks > 0;
-        if ((spinning || this.#anyWorkerAnswering()) && this.#spin.spin()) continue;
-        this.#setHostParked(1);
-        let parkedMs = 0;
-        if (!this.#anythingDue()) {
-          const start = performance.now();
-          await op_knitting_host_park(this.#id);
-          parkedMs = performance.now() - start;
+        if (spinning || this.#anyWorkerAnswering()) {
+          const next = this.#spin.spin();
+          if (next === Spin.AGAIN) continue;
+          if (next === Spin.TURN) {
+            // Timers and I/O run between spin rounds.
+            await op_knitting_yield();
+            continue;
+          }
         }
+        this.#setHostParked(1);
+        if (!this.#anythingDue()) await op_knitting_host_park(this.#id);
         this.#setHostParked(0);
-        if (spinning) this.#spin.parked(parkedMs);
+        if (spinning) this.#spin.parked();
       }
     } catch (error) {
       // A bug in the pump must not strand calls: fail them loudly instead.

@@ -25,6 +25,7 @@ import {
   RingProducer,
   shouldWake,
   SlotView,
+  Spin,
   Spinner,
   writeHeader,
 } from "ext:deno_knitting/01_lane.js";
@@ -34,9 +35,9 @@ import { debugLogger } from "ext:deno_knitting/05_options.js";
 
 export { TASK_BRAND };
 
-/** How long (µs) an idle worker re-checks its ring before parking, unless
- *  `worker.timers.spinMicroseconds` says otherwise. */
-const DEFAULT_SPIN_US = 200;
+/** At most this many re-checks of an idle worker's ring before it parks
+ *  (and at most `worker.timers.spinMicroseconds` of spinning, when given). */
+const WORKER_SPIN = 4000;
 /** Under load, the event loop gets a turn every 16 batches while async
  *  tasks are pending (their I/O and timers), else at most every 1 ms (the
  *  timers a synchronous task left behind): a turn costs tens of µs. */
@@ -80,7 +81,7 @@ class WorkerLoop {
     this.lane = lane;
     this.fns = fns;
     this.abortAware = abortAware;
-    this.spin = new Spinner(options.spinMicroseconds ?? DEFAULT_SPIN_US);
+    this.spin = new Spinner(WORKER_SPIN, options.spinMicroseconds ?? Infinity);
     this.parkMs = options.parkMs ?? Infinity;
     this.holdReplies = options.resolveAfterFinishingAll === true;
     this.view = new LaneView(op_knitting_lane_buffer(token, lane));
@@ -136,7 +137,14 @@ class WorkerLoop {
       if (this.replyBacklog.length > 0) this.publish();
       if (Atomics.load(i32, L.laneState) === L.laneClosing) return;
       // Spinning would starve pending async tasks of the event loop: park at once.
-      if (this.asyncPending === 0 && spin.spin()) continue;
+      if (this.asyncPending === 0) {
+        const next = spin.spin();
+        if (next === Spin.AGAIN) continue;
+        if (next === Spin.TURN) {
+          await op_knitting_yield(); // timers a task left behind
+          continue;
+        }
+      }
       await this.park();
     }
   }
@@ -368,15 +376,12 @@ class WorkerLoop {
   async park() {
     const { i32, spin } = this;
     const spun = spin.checks > 0;
-    let parkedMs = 0;
     if (announcePark(i32, L.workerState, L.workerParked, this.isDue)) {
-      const start = performance.now();
       const limit = this.stealing && this.peerHasQueuedWork() ? Math.min(this.parkMs, 1) : this.parkMs;
       await op_knitting_worker_park(this.token, limit);
-      parkedMs = performance.now() - start;
     }
     Atomics.store(i32, L.workerState, L.workerRunning);
-    if (spun) spin.parked(parkedMs);
+    if (spun) spin.parked();
   }
 
   /** Work this worker would miss if it parked now. */

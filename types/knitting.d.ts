@@ -123,9 +123,9 @@ export interface PoolOptions {
     maxOpenFiles?: number;
   };
   worker?: {
-    /** `spinMicroseconds`: the longest an idle worker re-checks its queue before it
-     *  parks (default 200; it learns a shorter spin when that does not pay). `parkMs`:
-     *  a parked worker looks again after this long even if not woken. */
+    /** `spinMicroseconds`: caps how long an idle worker re-checks its queue before it
+     *  parks (by default it spins up to 4,000 checks, learned from the last waits).
+     *  `parkMs`: a parked worker looks again after this long even if not woken. */
     timers?: { spinMicroseconds?: number; parkMs?: number; pauseNanoseconds?: number };
     /** A call still running after this long rejects with HardTimeoutError and its worker is replaced. */
     hardTimeoutMs?: number;
