@@ -2,7 +2,7 @@
 // text over one WebSocket, and over HTTP (`fetch`, keep-alive), to a
 // server on its own thread (`_echo_server.ts`). Replies to a WebSocket
 // come back in order, so each send waits for the next message.
-export type Send = (value: unknown) => Promise<unknown>;
+import type { Send } from "./_stats.ts";
 
 export async function loopback(): Promise<{ ws: Send; http: Send; close: () => void }> {
   const worker = new Worker(new URL("./_echo_server.ts", import.meta.url), { type: "module" });

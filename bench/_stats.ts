@@ -1,4 +1,8 @@
-// Shared helpers for the bench programs: percentiles, a table, CPU time.
+// Shared helpers for the bench programs: percentiles, a table, CPU time,
+// checked results, and the two ways of timing an echo (one at a time, in bursts).
+
+/** One echo over some transport: resolves with what came back. */
+export type Send = (value: unknown) => Promise<unknown>;
 export function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -40,4 +44,26 @@ export function expectSame(expected: unknown, back: unknown) {
 export function expectAll(expected: unknown[], back: unknown[]) {
   if (back.length !== expected.length) throw new Error(`${back.length} results for ${expected.length} calls`);
   for (let i = 0; i < expected.length; i++) expectSame(expected[i], back[i]);
+}
+
+/** µs per round trip of `make(i)`, `check`ed, after a warm-up. */
+export async function sequential(send: Send, n: number, make: (i: number) => unknown, check: (i: number, back: unknown) => void) {
+  for (let i = 0; i < Math.min(1000, n); i++) check(i, await send(make(i)));
+  const samples = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const value = make(i);
+    const start = performance.now();
+    const back = await send(value);
+    samples[i] = (performance.now() - start) * 1000;
+    check(i, back);
+  }
+  return summarize(samples);
+}
+
+/** Calls per second for `size` calls in flight at once, `rounds` times. */
+export async function burst(send: Send, size: number, rounds: number, values: unknown[], expected: unknown[]) {
+  for (let i = 0; i < Math.min(50, rounds); i++) await Promise.all(values.map((v) => send(v)));
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) expectAll(expected, await Promise.all(values.map((v) => send(v))));
+  return (size * rounds) / ((performance.now() - start) / 1000);
 }

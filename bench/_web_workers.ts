@@ -2,7 +2,7 @@
 // answered in order, lanes picked like the Knitting pool being compared.
 // Resolves once every worker answered a first message (`0`), so their
 // start-up never overlaps another measurement.
-export type Send = (value: unknown) => Promise<unknown>;
+import type { Send } from "./_stats.ts";
 
 export async function webWorkers(
   url: URL,

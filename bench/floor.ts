@@ -4,7 +4,7 @@
 // than V8; native work runs at V8 speed).
 // Run: knit run -A bench/floor.ts [loops=200000] [calls=20000]   (release build)
 import { createPool, isMain, task } from "knitting";
-import { expectAll, expectSame, summarize, table } from "./_stats.ts";
+import { burst, expectSame, sequential, table } from "./_stats.ts";
 
 export const echo = task({ f: (value: unknown) => value });
 
@@ -90,21 +90,9 @@ if (isMain) {
     2 * f.atomicsStore;
 
   const pool = createPool({ threads: 2 })({ echo });
-  for (let i = 0; i < 2000; i++) expectSame("hello", await pool.call.echo("hello"));
-  const samples = new Array<number>(CALLS);
-  for (let i = 0; i < CALLS; i++) {
-    const start = performance.now();
-    const back = await pool.call.echo("hello");
-    samples[i] = (performance.now() - start) * 1000;
-    expectSame("hello", back);
-  }
-  const seq = summarize(samples);
+  const seq = await sequential(pool.call.echo, CALLS, () => "hello", (_, back) => expectSame("hello", back));
   const batch = Array.from({ length: 50 }, (_, i) => `m${i}`);
-  for (let i = 0; i < 100; i++) await Promise.all(batch.map(pool.call.echo));
-  const rounds = Math.max(50, CALLS / 25);
-  const start = performance.now();
-  for (let r = 0; r < rounds; r++) expectAll(batch, await Promise.all(batch.map(pool.call.echo)));
-  const burstUs = ((performance.now() - start) * 1000) / (rounds * 50);
+  const burstUs = 1e6 / await burst(pool.call.echo, 50, Math.max(50, CALLS / 25), batch, batch);
   await pool.shutdown();
 
   console.log("engine floor (µs per operation, median of 5 loops)");

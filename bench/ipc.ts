@@ -7,7 +7,7 @@
 // checked. Prints a table and a JSON line; with --svg FILE also a chart.
 // Run: knit run -A bench/ipc.ts [sequentialCalls=20000] [burstRounds=2000] [idleSeconds=5] [--svg FILE]
 import { createPool, isMain, task } from "knitting";
-import { cpuSeconds, expectAll, expectSame, sleep, summarize, table } from "./_stats.ts";
+import { burst, cpuSeconds, expectSame, type Send, sequential, sleep, table } from "./_stats.ts";
 import { barChart } from "./_svg.ts";
 import { loopback } from "./_loopback.ts";
 import { webWorkers } from "./_web_workers.ts";
@@ -22,22 +22,7 @@ const SEQUENTIAL = Number(numbers[0] ?? 20_000);
 const BURST_ROUNDS = Number(numbers[1] ?? 2_000);
 const IDLE_SECONDS = Number(numbers[2] ?? 5);
 
-type Echo = (value: unknown) => Promise<unknown>;
 type Message = { msg: string; id: number };
-
-/** µs per round trip of `make(i)`, `check`ed, after a warm-up. */
-async function sequential(send: Echo, n: number, make: (i: number) => unknown, check: (i: number, back: unknown) => void) {
-  for (let i = 0; i < Math.min(1000, n); i++) check(i, await send(make(i)));
-  const samples = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const value = make(i);
-    const start = performance.now();
-    const back = await send(value);
-    samples[i] = (performance.now() - start) * 1000;
-    check(i, back);
-  }
-  return summarize(samples);
-}
 
 const text = () => "hello";
 const sameText = (_: number, back: unknown) => expectSame("hello", back);
@@ -46,14 +31,6 @@ const sameMessage = (i: number, back: unknown) => {
   const m = back as Message;
   if (m?.msg !== "hello" || m.id !== i) throw new Error(`a result came back different: ${JSON.stringify(back)}`);
 };
-
-/** Calls per second for `size` calls in flight at once, `rounds` times. */
-async function burst(send: Echo, size: number, rounds: number, values: unknown[], expected: unknown[]) {
-  for (let i = 0; i < Math.min(50, rounds); i++) await Promise.all(values.map((v) => send(v)));
-  const start = performance.now();
-  for (let r = 0; r < rounds; r++) expectAll(expected, await Promise.all(values.map((v) => send(v))));
-  return (size * rounds) / ((performance.now() - start) / 1000);
-}
 
 async function idleCpuPercent(seconds: number) {
   await sleep(200);
@@ -68,7 +45,7 @@ if (isMain) {
   const web = await webWorkers(new URL("./echo_worker.ts", import.meta.url), THREADS, "leastBusy");
   const net = await loopback();
   await pool.call.echo("up");
-  const ways: Array<[string, Echo, number]> = [
+  const ways: Array<[string, Send, number]> = [
     ["Knitting", pool.call.echo, SEQUENTIAL],
     ["postMessage", web.send, Math.min(SEQUENTIAL, 5_000)],
     ["WebSocket", net.ws, Math.min(SEQUENTIAL, 2_000)],

@@ -140,11 +140,6 @@ export class RingConsumer {
     return this.base + (counter & SLOT_MASK) * SLOT_BYTES;
   }
 
-  /** Something to take (loads the tail only when the one seen is reached). */
-  hasMore() {
-    return this.head !== this.tailSeen || this.head !== this.tail();
-  }
-
   /**
    * The sole consumer hands back the slots before `head`. Ordering: their
    * bytes were copied out before this store, so the producer, which loads
@@ -168,8 +163,7 @@ export class RingConsumer {
       this.head = (head + 1) | 0;
       return true;
     }
-    this.head = seen;
-    if (((this.tailSeen - seen) | 0) < 0) this.tailSeen = seen;
+    this.headAt(seen);
     return false;
   }
 
@@ -197,14 +191,19 @@ export class RingConsumer {
     return Atomics.load(this.i32, this.ring.tail) === Atomics.load(this.i32, this.ring.head);
   }
 
+  /** The head as other consumers left it. */
+  reloadHead() {
+    return this.headAt(Atomics.load(this.i32, this.ring.head));
+  }
+
   /**
-   * The head as other consumers left it. The tail seen is raised to it:
+   * Move to a head another consumer left, raising the tail seen to it:
    * others may have taken slots published after that tail was loaded, and
    * a head past the tail seen would look like a slot to take (one not
    * published yet, whose claim would succeed).
    */
-  reloadHead() {
-    const head = (this.head = Atomics.load(this.i32, this.ring.head));
+  headAt(head) {
+    this.head = head;
     if (((this.tailSeen - head) | 0) < 0) this.tailSeen = head;
     return head;
   }
@@ -265,9 +264,9 @@ export const Spin = { PARK: 0, AGAIN: 1, TURN: 2 };
  * where parking would add a wake-up that waits for a core. A relax can cost
  * a whole time slice, though, so the wall time of a spin is bounded another
  * way: every 1 ms the caller gets TURN and lets its event loop run (timers,
- * I/O) before it spins on. Without that, a spin of a few thousand checks kept the host's event
- * loop away for 100 ms while a worker ran a long task on the same core, and
- * timers and timeouts fired late.
+ * I/O) before it spins on. Without that, a spin of a few thousand checks
+ * kept the host's event loop away for 100 ms while a worker ran a long task
+ * on the same core, and timers and timeouts fired late.
  *
  * One wait in 32 probes the longest spin: when every spin ends in a park
  * (both sides parking on every call), no spin can succeed to grow the budget

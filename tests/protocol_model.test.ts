@@ -236,10 +236,13 @@ function parkingConsumer(announce: typeof announcePark) {
     const requests = new RingConsumer(ctx.view, REQUESTS);
     const got: number[] = [];
     while (got.length < 3) {
-      if (requests.hasMore()) {
-        const head = requests.head;
-        got.push(ctx.read(requests.slot(head)));
-        requests.release((head + 1) | 0);
+      // As WorkerLoop.claimAlone: take up to the tail seen, one at a time.
+      const tail = requests.tail();
+      if (tail !== requests.head) {
+        for (let head = requests.head; head !== tail; head = (head + 1) | 0) {
+          got.push(ctx.read(requests.slot(head)));
+          requests.release((head + 1) | 0);
+        }
         continue;
       }
       if (announce(ctx.i32, L.workerState, L.workerParked, () => !requests.isEmpty())) ctx.park();
