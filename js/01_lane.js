@@ -128,6 +128,7 @@ export class RingConsumer {
     this.i32 = view.i32;
     this.ring = ring;
     this.base = ring.base;
+    this.tailWord = ring.tail;
     this.head = this.tailSeen = Atomics.load(view.i32, ring.head);
   }
 
@@ -184,6 +185,11 @@ export class RingConsumer {
       read(this.slot(head));
       if (this.claim(head)) return true;
     }
+  }
+
+  /** The producer published past this consumer's head (one load: what a spin looks at). */
+  hasNew() {
+    return Atomics.load(this.i32, this.tailWord) !== this.head;
   }
 
   /** Nothing published is left to take (loads both counters; caches nothing). */

@@ -28,7 +28,7 @@ import {
   WorkerCrashedError,
 } from "ext:deno_knitting/00_values.js";
 import { debugLogger, logPoolSetup } from "ext:deno_knitting/05_options.js";
-import { pickLane } from "ext:deno_knitting/06_balance.js";
+import { balancer } from "ext:deno_knitting/06_balance.js";
 import { InlineLane } from "ext:deno_knitting/07_inline.js";
 
 /** At most this many re-checks of the response rings before parking. */
@@ -70,6 +70,8 @@ export class HostPool {
   #shutdown = null;
   #drainWaiters = [];
   #cursor = { next: 0 };
+  /** The balancer: `(lanes, cursor)` -> lane. */
+  #choose;
   #spin = new Spinner(HOST_SPIN);
   /** Workers take requests queued behind a busy peer (spec §3.8, our way). */
   #steal;
@@ -81,6 +83,7 @@ export class HostPool {
     this.#log = debugLogger(options.debug, "host");
     const abortSlots = tasks.some((t) => t.abortSignal) ? options.abortSignalCapacity : 0;
     this.#steal = options.steal;
+    this.#choose = balancer(options.balancer);
     this.#id = op_knitting_pool_create({
       threads: options.threads,
       tasks: tasks.map(({ key, url, at, abortSignal }) => ({ key, url, at, abortSignal })),
@@ -219,12 +222,12 @@ export class HostPool {
     const inline = this.#inline !== null && !c.task.imported &&
       this.#live + this.#liveInline + 1 >= this.#options.inliner.dispatchThreshold;
     const lanes = inline ? this.#allLanes : this.#lanes;
-    let lane = pickLane(lanes, this.#options.balancer, this.#cursor);
+    let lane = this.#choose(lanes, this.#cursor);
     // A worker that died while the pool was idle is noticed here, so the
     // call goes to a live one (burying starts its replacement).
     while (lane !== null && lane !== this.#inline && lane.failure === null && !lane.respawning && lane.isDead()) {
       this.#buryLane(lane);
-      lane = pickLane(lanes, this.#options.balancer, this.#cursor);
+      lane = this.#choose(lanes, this.#cursor);
     }
     return lane;
   }
@@ -503,6 +506,25 @@ export class HostPool {
     return false;
   }
 
+  /**
+   * Spin until a reply may be there: the spin looks only at the response
+   * tails of lanes with calls in flight (a check costs a load per lane, not a
+   * full pass); every 16 checks it ends anyway, for the full pass (deaths,
+   * backlogs, stealing peers' replies, timers started).
+   */
+  #spinForReplies() {
+    const lanes = this.#lanes;
+    const steal = this.#steal;
+    for (;;) {
+      const next = this.#spin.spin();
+      if (next !== Spin.AGAIN || (this.#spin.checks & 15) === 0) return next;
+      for (let i = 0; i < lanes.length; i++) {
+        const lane = lanes[i];
+        if ((lane.inflight > 0 || steal) && lane.responses.hasNew()) return Spin.AGAIN;
+      }
+    }
+  }
+
   /** A lane with calls in flight whose worker is up (it can answer without a wake-up of ours). */
   #anyWorkerAnswering() {
     for (const lane of this.#lanes) {
@@ -538,6 +560,10 @@ export class HostPool {
             await op_knitting_yield();
           } else {
             await null; // resolved callers run now and may call again
+            // One job later too: a caller awaiting through Promise.all (or
+            // an async function's return) resumes then; the pump still
+            // running spares its next call a new pump.
+            if (this.#live === 0) await null;
           }
           continue;
         }
@@ -551,7 +577,7 @@ export class HostPool {
         // parking for them says nothing about how long to spin.
         const spinning = this.#spin.checks > 0;
         if (spinning || this.#anyWorkerAnswering()) {
-          const next = this.#spin.spin();
+          const next = this.#spinForReplies();
           if (next === Spin.AGAIN) continue;
           if (next === Spin.TURN) {
             // Timers and I/O run between spin rounds.

@@ -139,7 +139,7 @@ class WorkerLoop {
       if (Atomics.load(i32, L.laneState) === L.laneClosing) return;
       // Spinning would starve pending async tasks of the event loop: park at once.
       if (this.asyncPending === 0) {
-        const next = spin.spin();
+        const next = this.spinForRequests();
         if (next === Spin.AGAIN) continue;
         if (next === Spin.TURN) {
           await op_knitting_yield(); // timers a task left behind
@@ -147,6 +147,19 @@ class WorkerLoop {
         }
       }
       await this.park();
+    }
+  }
+
+  /**
+   * Spin until a request may be there: a check loads the request tail only;
+   * every 16 checks the spin ends anyway for the full pass (stealing, the
+   * reply backlog, closing).
+   */
+  spinForRequests() {
+    const { spin, requests } = this;
+    for (;;) {
+      const next = spin.spin();
+      if (next !== Spin.AGAIN || (spin.checks & 15) === 0 || requests.hasNew()) return next;
     }
   }
 

@@ -38,27 +38,26 @@ function randomLane(lanes) {
   return live.length === 0 ? null : live[Math.floor(Math.random() * live.length)];
 }
 
-/** The lane for the next call, or null when every lane is dead for good. */
-export function pickLane(lanes, strategy, cursor) {
-  let lane;
-  switch (strategy) {
-    case "roundRobin":
-      lane = roundRobin(lanes, cursor);
-      break;
-    case "firstIdle":
-      lane = firstIdle(lanes) ?? roundRobin(lanes, cursor);
-      break;
-    case "randomLane":
-      lane = randomLane(lanes);
-      break;
-    case "firstIdleOrRandom":
-      lane = firstIdle(lanes) ?? randomLane(lanes);
-      break;
-    default:
-      lane = leastBusy(lanes);
-  }
-  if (lane !== null) return lane;
-  // Only lanes getting a new worker are left: queue there.
-  for (const candidate of lanes) if (candidate.failure === null) return candidate;
-  return null;
+const STRATEGIES = {
+  leastBusy: (lanes) => leastBusy(lanes),
+  roundRobin: (lanes, cursor) => roundRobin(lanes, cursor),
+  firstIdle: (lanes, cursor) => firstIdle(lanes) ?? roundRobin(lanes, cursor),
+  randomLane: (lanes) => randomLane(lanes),
+  firstIdleOrRandom: (lanes) => firstIdle(lanes) ?? randomLane(lanes),
+};
+
+/**
+ * The balancer for a pool, chosen once (a call does not look its strategy
+ * up): `(lanes, cursor)` gives the lane for the next call, or null when
+ * every lane is dead for good.
+ */
+export function balancer(strategy) {
+  const choose = STRATEGIES[strategy] ?? STRATEGIES.leastBusy;
+  return (lanes, cursor) => {
+    const lane = choose(lanes, cursor);
+    if (lane !== null) return lane;
+    // Only lanes getting a new worker are left: queue there.
+    for (const candidate of lanes) if (candidate.failure === null) return candidate;
+    return null;
+  };
 }
