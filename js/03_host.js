@@ -560,10 +560,6 @@ export class HostPool {
             await op_knitting_yield();
           } else {
             await null; // resolved callers run now and may call again
-            // One job later too: a caller awaiting through Promise.all (or
-            // an async function's return) resumes then; the pump still
-            // running spares its next call a new pump.
-            if (this.#live === 0) await null;
           }
           continue;
         }
