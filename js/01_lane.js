@@ -62,7 +62,7 @@ export const RESPONSES = { tail: L.resTail, head: L.resHead, backlog: L.resBackl
 
 /**
  * The one producer of a ring. It owns the slots from `tail` to the
- * consumer's head + slots; writes one, `advance()`s, and makes what it
+ * consumer's head + slots; writes one, `commit()`s it, and makes what it
  * wrote visible with `publish()`.
  */
 export class RingProducer {
@@ -90,8 +90,12 @@ export class RingProducer {
     return this.base + (this.tail & SLOT_MASK) * SLOT_BYTES;
   }
 
-  /** That slot is written; the next one is next (not yet visible). */
-  advance() {
+  /**
+   * The frame at `at` (from `slot()`) is written but for its header: write
+   * that, and move to the next slot (the frame is not visible yet).
+   */
+  commit(view, at, id, word) {
+    writeHeader(view, at, id, word);
     this.tail = (this.tail + 1) | 0;
   }
 
@@ -319,14 +323,17 @@ export class Spinner {
 
   /** The wait ended with work before parking. */
   found() {
-    if (this.checks > 0) this.budget = Math.min(this.maxChecks, Math.max(this.budget, this.limit) * 2);
-    this.checks = 0;
-    this.start = 0;
+    if (this.checks > 0) {
+      const grown = (this.budget > this.limit ? this.budget : this.limit) * 2;
+      this.budget = grown < this.maxChecks ? grown : this.maxChecks;
+      this.checks = 0;
+      this.start = 0;
+    }
   }
 
   /** The wait ended in a park. */
   parked() {
-    this.budget = Math.max(MIN_CHECKS, this.budget >> 1);
+    this.budget = this.budget > 2 * MIN_CHECKS ? this.budget >> 1 : MIN_CHECKS;
     this.checks = 0;
     this.start = 0;
   }

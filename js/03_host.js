@@ -28,7 +28,7 @@ import {
   WorkerCrashedError,
 } from "ext:deno_knitting/00_values.js";
 import { debugLogger, logPoolSetup } from "ext:deno_knitting/05_options.js";
-import { balancer } from "ext:deno_knitting/06_balance.js";
+import { anyLane, balancer } from "ext:deno_knitting/06_balance.js";
 import { InlineLane } from "ext:deno_knitting/07_inline.js";
 
 /** At most this many re-checks of the response rings before parking. */
@@ -222,12 +222,12 @@ export class HostPool {
     const inline = this.#inline !== null && !c.task.imported &&
       this.#live + this.#liveInline + 1 >= this.#options.inliner.dispatchThreshold;
     const lanes = inline ? this.#allLanes : this.#lanes;
-    let lane = this.#choose(lanes, this.#cursor);
+    let lane = this.#choose(lanes, this.#cursor) ?? anyLane(lanes);
     // A worker that died while the pool was idle is noticed here, so the
     // call goes to a live one (burying starts its replacement).
     while (lane !== null && lane !== this.#inline && lane.failure === null && !lane.respawning && lane.isDead()) {
       this.#buryLane(lane);
-      lane = this.#choose(lanes, this.#cursor);
+      lane = this.#choose(lanes, this.#cursor) ?? anyLane(lanes);
     }
     return lane;
   }

@@ -10,7 +10,6 @@ import {
   RingConsumer,
   RingProducer,
   shouldWake,
-  writeHeader,
 } from "ext:deno_knitting/01_lane.js";
 import { encode } from "ext:deno_knitting/02_codec.js";
 
@@ -82,11 +81,10 @@ export class HostLane {
     const requests = this.requests;
     const at = requests.slot();
     if (!encode(call.arg, this.view, at, this.pool, this.index)) return false;
-    writeHeader(this.view, at, call.id, packRequest(call.fn, call.signal));
     // The argument stays with the call until the reply: if the worker dies
     // before claiming the request, it is sent again to the next worker.
     call.seq = requests.tail;
-    requests.advance();
+    requests.commit(this.view, at, call.id, packRequest(call.fn, call.signal));
     call.sent = true;
     return true;
   }

@@ -27,7 +27,6 @@ import {
   SlotView,
   Spin,
   Spinner,
-  writeHeader,
 } from "ext:deno_knitting/01_lane.js";
 import { decode, encode, encodeReason, isExternal } from "ext:deno_knitting/02_codec.js";
 import { abortToolkit, guardWorker, loadTasks, runBootstrap, TASK_BRAND } from "ext:deno_knitting/04_worker_tasks.js";
@@ -114,6 +113,8 @@ class WorkerLoop {
     this.takeLane = lane;
     this.external = false;
     this.readBeforeClaim = this.readBeforeClaim.bind(this);
+    /** Take and run the requests published (one method, chosen once). */
+    this.claim = this.stealing ? this.claimShared : this.claimAlone;
     this.isDue = this.isDue.bind(this);
   }
 
@@ -164,10 +165,6 @@ class WorkerLoop {
   }
 
   // --- requests in ---------------------------------------------------------
-
-  claim() {
-    return this.stealing ? this.claimShared() : this.claimAlone();
-  }
 
   // This worker is the ring's only consumer: take requests one at a time
   // (decode, release the slot, run), so requests not yet taken stay in the
@@ -247,8 +244,7 @@ class WorkerLoop {
       if (!busy || !this.take(peer.requests, peer.view, peer.index)) continue;
       const at = this.responses.slot();
       encode(undefined, this.view, at, this.token, this.lane);
-      writeHeader(this.view, at, this.takenId, L.statusMoved);
-      this.responses.advance();
+      this.responses.commit(this.view, at, this.takenId, L.statusMoved);
       this.responses.publish();
       this.runTaken(peer.view.i32);
       // The slot freed may be what the host waits for to flush the peer's backlog.
@@ -355,8 +351,7 @@ class WorkerLoop {
       }
     }
     if (!written) return false;
-    writeHeader(view, at, id, ok ? L.statusOk : L.statusThrew);
-    this.responses.advance();
+    this.responses.commit(view, at, id, ok ? L.statusOk : L.statusThrew);
     return true;
   }
 

@@ -39,25 +39,24 @@ function randomLane(lanes) {
 }
 
 const STRATEGIES = {
-  leastBusy: (lanes) => leastBusy(lanes),
-  roundRobin: (lanes, cursor) => roundRobin(lanes, cursor),
+  leastBusy,
+  roundRobin,
   firstIdle: (lanes, cursor) => firstIdle(lanes) ?? roundRobin(lanes, cursor),
-  randomLane: (lanes) => randomLane(lanes),
+  randomLane,
   firstIdleOrRandom: (lanes) => firstIdle(lanes) ?? randomLane(lanes),
 };
 
 /**
  * The balancer for a pool, chosen once (a call does not look its strategy
- * up): `(lanes, cursor)` gives the lane for the next call, or null when
- * every lane is dead for good.
+ * up): `(lanes, cursor)` gives the lane for the next call among the usable
+ * ones, or null (see `anyLane`).
  */
 export function balancer(strategy) {
-  const choose = STRATEGIES[strategy] ?? STRATEGIES.leastBusy;
-  return (lanes, cursor) => {
-    const lane = choose(lanes, cursor);
-    if (lane !== null) return lane;
-    // Only lanes getting a new worker are left: queue there.
-    for (const candidate of lanes) if (candidate.failure === null) return candidate;
-    return null;
-  };
+  return STRATEGIES[strategy] ?? leastBusy;
+}
+
+/** When no lane is usable: a lane getting a new worker (calls queue there), or null when every lane is dead for good. */
+export function anyLane(lanes) {
+  for (const candidate of lanes) if (candidate.failure === null) return candidate;
+  return null;
 }

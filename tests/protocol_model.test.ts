@@ -85,9 +85,9 @@ const modelAtomics = {
 /** What a scenario's body may do besides the wire module's calls. */
 type Ctx = {
   i32: Int32Array;
-  view: { i32: Int32Array };
-  /** Write or read a slot's payload word (shared memory too). */
-  write: (at: number, value: number) => void;
+  /** The lane as the wire module sees it: `u32` stores (a frame's header) are accesses too. */
+  view: { i32: Int32Array; u32: Record<number, number> };
+  /** Read a slot's first word (shared memory too). */
   read: (at: number) => number;
   /** Ring a thread's doorbell (one permit, as a tokio Notify). */
   ring: (name: string) => void;
@@ -154,8 +154,10 @@ function execute(scenario: Scenario, prefix: number[]) {
   const byName = new Map(threads.map((t) => [t.name, t]));
   const ctx: Ctx = {
     i32: memory,
-    view: { i32: memory },
-    write: (at, value) => access(() => (memory[at >> 2] = value), value),
+    view: {
+      i32: memory,
+      u32: new Proxy({}, { set: (_, word, value) => (access(() => (memory[Number(word)] = value), value), true) }),
+    },
     read: (at) => access(() => memory[at >> 2], 0),
     ring: (name) => access(() => (byName.get(name)!.permits = 1), 1),
     park: () => {
@@ -223,8 +225,8 @@ function producer(ctx: Ctx) {
   const requests = new RingProducer(ctx.view, REQUESTS);
   for (const message of MESSAGES.slice(0, 3)) {
     if (requests.free() === 0) throw new Error("the model's ring is never full here");
-    ctx.write(requests.slot(), message);
-    requests.advance();
+    // A frame: its header (the message as the call id) written, then published.
+    requests.commit(ctx.view, requests.slot(), message, 0);
     requests.publish();
     if (shouldWake(ctx.i32, L.workerState, L.workerParked, L.workerRunning)) ctx.ring("worker");
   }
