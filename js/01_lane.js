@@ -36,13 +36,6 @@ export class LaneView extends SlotView {
   }
 }
 
-/** A slot's call id and its request word (a request) or status (a response). */
-export function writeHeader(view, at, id, word) {
-  const w = at >> 2;
-  view.u32[w + HEADER_ID] = id;
-  view.u32[w + HEADER_WORD] = word;
-}
-
 /** The request word: the task's index, and its abort slot + 1 (0: none). */
 export function packRequest(task, signal) {
   return task | ((signal + 1) << 16);
@@ -92,10 +85,13 @@ export class RingProducer {
 
   /**
    * The frame at `at` (from `slot()`) is written but for its header: write
-   * that, and move to the next slot (the frame is not visible yet).
+   * that (the call id, and the request word or a response's status), and
+   * move to the next slot (the frame is not visible yet).
    */
   commit(view, at, id, word) {
-    writeHeader(view, at, id, word);
+    const w = at >> 2;
+    view.u32[w + HEADER_ID] = id;
+    view.u32[w + HEADER_WORD] = word;
     this.tail = (this.tail + 1) | 0;
   }
 

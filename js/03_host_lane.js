@@ -89,11 +89,15 @@ export class HostLane {
     return true;
   }
 
+  /** Publish what was written and wake the worker if it parked. */
   publish() {
-    if (this.requests.publish()) this.wakeWorker();
+    // Ordering: the wake check follows the publish (PROTOCOL.md, "Waking: worker").
+    if (this.requests.publish() && shouldWake(this.view.i32, L.workerState, L.workerParked, L.workerRunning)) {
+      op_knitting_wake_worker(this.pool, this.index);
+    }
   }
 
-  /** Ordering: after the publish (PROTOCOL.md, "Waking: worker"). */
+  /** The worker waits for ring slots: wake it if it parked. */
   wakeWorker() {
     if (shouldWake(this.view.i32, L.workerState, L.workerParked, L.workerRunning)) {
       op_knitting_wake_worker(this.pool, this.index);

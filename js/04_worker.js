@@ -282,17 +282,14 @@ class WorkerLoop {
 
   // --- running --------------------------------------------------------------
 
-  /** `signals`: the i32 view holding the call's abort bit (its original lane's). */
+  /** Run the request taken; `signals`: the i32 view holding its abort bit (its original lane's). */
   runTaken(signals) {
-    const fn = requestTask(this.takenWord);
-    const signal = this.abortAware[fn] ? requestSignal(this.takenWord) : -1;
+    const id = this.takenId;
     const arg = this.takenArg;
     this.takenArg = undefined;
-    if (this.takenOk) this.run(this.takenId, fn, signal, arg, signals);
-    else this.reply(this.takenId, false, arg);
-  }
-
-  run(id, fn, signal, arg, signals) {
+    if (!this.takenOk) return this.reply(id, false, arg);
+    const fn = requestTask(this.takenWord);
+    const signal = this.abortAware[fn] ? requestSignal(this.takenWord) : -1;
     const i32 = this.i32;
     let result;
     Atomics.store(i32, L.running, (id + 1) | 0);
@@ -368,7 +365,8 @@ class WorkerLoop {
       backlog.splice(0, moved);
       if (backlog.length === 0) this.responses.setBacklog(false);
     }
-    if (this.responses.publish()) this.wakeHost();
+    // Ordering: the wake check follows the publish (PROTOCOL.md, "Waking: host").
+    if (this.responses.publish() && shouldWake(this.i32, L.hostParked, 1, 0)) op_knitting_wake_host(this.token);
   }
 
   /** Ordering: after the publish (PROTOCOL.md, "Waking: host"). */
