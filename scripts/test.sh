@@ -1,23 +1,56 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit tests, the API types against the examples, then
+# Runs the tests: Rust unit tests, the API types against the examples, then
 # each tests/*.test.ts under `knit -A`.
+#
+#   bash scripts/test.sh                          # everything
+#   bash scripts/test.sh tests/pool.test.ts ...   # only these JS files
+#   bash scripts/test.sh --filter abort [FILE...] # only JS tests whose name contains "abort"
+#
+# Each JS test is bounded (240 s, the harness's --timeout), each file too.
 # Closes with "N passed, N failed" over the JS tests; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-cargo test --release --workspace || exit 1
-bash scripts/typecheck.sh || exit 1
+filter=()
+files=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --filter)
+      [ $# -ge 2 ] || { echo "--filter needs the text a test name contains" >&2; exit 2; }
+      filter=(--filter "$2")
+      shift 2
+      ;;
+    -h | --help)
+      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      [ -f "$1" ] || { echo "no such test file: $1" >&2; exit 2; }
+      files+=("$1")
+      shift
+      ;;
+  esac
+done
+
+if [ ${#files[@]} -eq 0 ]; then
+  files=(tests/*.test.ts)
+  # The Rust tests and the type check only with the whole suite.
+  if [ ${#filter[@]} -eq 0 ]; then
+    cargo test --release --workspace || exit 1
+    bash scripts/typecheck.sh || exit 1
+  fi
+fi
 cargo build --release -p knit || exit 1
 knit="$CARGO_TARGET_DIR/release/knit"
 
 passed=0
 failed=0
 status=0
-for file in tests/*.test.ts; do
+for file in "${files[@]}"; do
   echo "== $file"
   log=$(mktemp)
-  timeout 300 "$knit" run -A "$file" 2>&1 | tee "$log"
+  timeout 900 "$knit" run -A "$file" ${filter[@]+"${filter[@]}"} 2>&1 | tee "$log"
   code=${PIPESTATUS[0]}
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
   if [ -n "$line" ]; then
@@ -31,5 +64,9 @@ for file in tests/*.test.ts; do
   rm -f "$log"
 done
 echo "js: $passed passed, $failed failed"
+if [ ${#filter[@]} -gt 0 ] && [ $((passed + failed)) -eq 0 ]; then
+  echo "no test name contains \"${filter[1]}\""
+  status=1
+fi
 [ "$failed" -eq 0 ] || status=1
 exit $status

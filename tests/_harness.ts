@@ -1,6 +1,11 @@
 // A tiny test runner for `knit run`: register with `test`, then
 // `if (isMain) await run()`. Prints one line per test and a closing
 // "N passed, N failed"; exits 1 when anything failed.
+//
+//   knit run -A tests/pool.test.ts [--filter TEXT] [--timeout SECONDS]
+//
+// --filter runs only the tests whose name contains TEXT; --timeout bounds
+// each test (default 240 s): a test that hangs fails, and the next one runs.
 type TestFn = () => unknown | Promise<unknown>;
 const tests: Array<[string, TestFn]> = [];
 
@@ -8,12 +13,42 @@ export function test(name: string, fn: TestFn) {
   tests.push([name, fn]);
 }
 
+function flag(name: string): string | undefined {
+  const at = Deno.args.indexOf(name);
+  if (at < 0) return undefined;
+  const value = Deno.args[at + 1];
+  if (value === undefined) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+class TestTimeout extends Error {
+  override name = "TestTimeout";
+}
+
+/** `fn()`, or a TestTimeout after `seconds`. */
+async function bounded(fn: TestFn, seconds: number) {
+  let timer: number | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TestTimeout(`did not finish within ${seconds} s (--timeout)`)), seconds * 1000);
+  });
+  try {
+    await Promise.race([Promise.resolve().then(fn), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function run() {
+  const filter = flag("--filter");
+  const seconds = Number(flag("--timeout") ?? 240);
+  if (!(seconds > 0)) throw new Error(`--timeout must be a number of seconds above 0`);
+  const chosen = filter === undefined ? tests : tests.filter(([name]) => name.includes(filter));
+  if (chosen.length === 0) console.log(`no test name contains ${JSON.stringify(filter)}`);
   let passed = 0;
   let failed = 0;
-  for (const [name, fn] of tests) {
+  for (const [name, fn] of chosen) {
     try {
-      await fn();
+      await bounded(fn, seconds);
       passed++;
       console.log(`ok - ${name}`);
     } catch (error) {
@@ -22,6 +57,7 @@ export async function run() {
     }
   }
   console.log(`${passed} passed, ${failed} failed`);
+  // A failed test (one that timed out too) may leave work behind that keeps the process up.
   if (failed > 0) Deno.exit(1);
 }
 
