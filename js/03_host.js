@@ -73,7 +73,7 @@ export class HostPool {
   /** The balancer: `(lanes, cursor)` -> lane. */
   #choose;
   #spin = new Spinner(HOST_SPIN);
-  /** Workers take requests queued behind a busy peer (spec §3.8, our way). */
+  /** Workers take requests queued behind a busy peer. */
   #steal;
 
   /** `tasks`: per call index { key, url, at, timeout, abortSignal }; `options` from normalizePoolOptions. */

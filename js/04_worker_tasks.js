@@ -69,7 +69,7 @@ export function abortToolkit(i32, signal) {
 
 const EXIT_GUARD = "KNT_ERROR_PROCESS_GUARD: Deno.exit is disabled in worker tasks (return or throw instead)";
 
-// Before any task module runs (spec §5.4): exiting the process from a task
+// Before any task module runs: exiting the process from a task
 // throws instead, the lanes' ops are out of reach (this module holds its
 // own references), and with `console: false` task output goes nowhere.
 export function guardWorker(consoleShown) {

@@ -83,7 +83,8 @@ function payloadOptions(payload) {
   if (typeof maxPayloadBytes !== "number" || !(maxPayloadBytes > 0) || maxPayloadBytes > limit) {
     throw new RangeError(`maxPayloadBytes must be > 0 and <= ${limit}.`);
   }
-  return { mode, initialBytes: initial, maxByteLength, maxPayloadBytes: Math.floor(maxPayloadBytes) };
+  // payloadInitialBytes is checked and has no effect (docs/compat.md): memory is allocated per value.
+  return { mode, maxByteLength, maxPayloadBytes: Math.floor(maxPayloadBytes) };
 }
 
 function balancerOption(balancer) {

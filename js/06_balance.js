@@ -1,4 +1,4 @@
-// Balancers: which lane a call goes to (spec §1.14). `leastBusy` is the
+// Balancers: which lane a call goes to. `leastBusy` is the
 // default: the lane with the fewest calls in flight, ties to the lowest
 // index (so sequential calls stay on a worker that is still spinning).
 // Lanes whose worker is being stopped or replaced are used only when

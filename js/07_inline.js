@@ -1,4 +1,4 @@
-// The inliner (spec §1.13): the host itself as one more lane. Inline calls
+// The inliner: the host itself as one more lane. Inline calls
 // skip the transport (arguments and results by reference), run in order,
 // the first of a burst in a microtask and anything past `batchSize` after a
 // visit to the event loop, so a burst cannot starve timers and I/O.
@@ -9,7 +9,6 @@ export class InlineLane {
   /** `complete(call, ok, value)` settles and releases a call. */
   constructor(batchSize, complete) {
     this.index = -1;
-    this.inline = true;
     this.inflight = 0;
     this.failure = null;
     this.respawning = false;

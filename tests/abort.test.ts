@@ -1,4 +1,4 @@
-// Abort-aware tasks (spec §1.11): the task gets { hasAborted, now }; the
+// Abort-aware tasks: the task gets { hasAborted, now }; the
 // call's promise gets .reject(reason?); capacity is abortSignalCapacity.
 import { AbortSignalPoolExhaustedError, createPool, isMain, task } from "knitting";
 import { assert, assertEquals, rejection, run, test } from "./_harness.ts";

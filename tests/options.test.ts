@@ -1,4 +1,4 @@
-// createPool options that concern threads (spec §1.8): balancers, the
+// createPool options that concern threads: balancers, the
 // inliner, worker timers, hardTimeoutMs, resolveAfterFinishingAll, debug,
 // and a warning (once) for keys the pool does not know.
 import { createPool, HardTimeoutError, isMain, task } from "knitting";

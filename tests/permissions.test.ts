@@ -1,5 +1,5 @@
 // Permission policies are enforced inside every worker by deno_permissions
-// (spec §5; the original enforces nothing on Deno threads). This file runs
+// (the original enforces nothing on Deno threads). This file runs
 // under `knit -A`, so the host itself may do everything: every denial below
 // comes from the pool's policy.
 import { createPool, isMain } from "knitting";

@@ -1,4 +1,4 @@
-// Shutdown (spec §4.5, fixed): idempotent, pending calls reject with a
+// Shutdown (the original's bugs fixed): idempotent, pending calls reject with a
 // PoolClosedError, later calls reject "Pool is shut down", { drain: true }
 // lets in-flight calls finish, and a pool left open does not keep knit alive.
 import { createPool, isMain, PoolClosedError, task } from "knitting";

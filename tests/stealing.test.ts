@@ -1,4 +1,4 @@
-// Work stealing (spec §3.8, done our way): a worker with nothing to do takes
+// Work stealing (done our way): a worker with nothing to do takes
 // requests queued behind a busy peer, so uneven task costs do not leave a
 // worker idle while calls wait. On by default with more than one thread.
 import { createPool, isMain, WorkerCrashedError } from "knitting";

@@ -1,4 +1,4 @@
-// Ways to define tasks (spec §1.3-1.5, §1.10): task(), importTask() (lazy,
+// Ways to define tasks: task(), importTask() (lazy,
 // href relative to the calling module), bare exported functions, and the
 // single-task shorthand.
 import { createPool, importTask, isMain, setModuleUrl, task } from "knitting";

@@ -1,4 +1,4 @@
-// Task timeouts, all four forms (spec §1.12), on one clock for the whole
+// Task timeouts, all four forms, on one clock for the whole
 // process: a task that finishes in time is never cut short (the original
 // times every call out at once on Deno), and a synchronous task stuck past
 // its timeout is interrupted and its worker replaced.

@@ -4,7 +4,7 @@
 //! that buffer: one copy per direction.
 //!
 //! Each lane owns its store, so a dead lane's buffers die with it. Two
-//! limits hold (spec §1.8 `payload`): one value may not exceed
+//! limits hold (the pool's `payload` options): one value may not exceed
 //! `max_payload_bytes` (the call fails with a RangeError), and the bytes
 //! in flight may not exceed `budget_bytes`: in growable mode (the default)
 //! the producer holds the value back until the consumer has taken some
@@ -209,6 +209,7 @@ mod ops {
     #[buffer] bytes: &[u8],
   ) -> Result<i32, KnittingError> {
     let payloads = &lane_of(state, pool, lane)?.payloads;
+    // Before the copy (`put` checks again): a value over the limit is never copied.
     payloads.check_size(bytes.len())?;
     Ok(js_handle(payloads.put(buffers::copy_of(bytes))?))
   }

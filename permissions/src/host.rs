@@ -68,26 +68,6 @@ impl HostGrants {
       deny_sys: list(&options.deny_sys),
     }
   }
-
-  pub fn everything() -> Self {
-    Self {
-      read: Access::All,
-      write: Access::All,
-      net: Access::All,
-      env: Access::All,
-      run: Access::All,
-      ffi: Access::All,
-      sys: Access::All,
-      import: Access::All,
-      deny_read: vec![],
-      deny_write: vec![],
-      deny_net: vec![],
-      deny_env: vec![],
-      deny_run: vec![],
-      deny_ffi: vec![],
-      deny_sys: vec![],
-    }
-  }
 }
 
 /// Paths both allow: a policy path inside a host path stays; a host path

@@ -1,7 +1,7 @@
 //! `knitting_permissions`: what task code may touch. A pool's permission
-//! policy (`"strict"` by default, `"unsafe"`, `"custom"`, or an object; spec
-//! §5.1) is parsed ([`Policy`]), resolved against the working directory and
-//! the pool's task modules ([`resolve`], spec §5.2), narrowed to what the
+//! policy (`"strict"` by default, `"unsafe"`, `"custom"`, or an object)
+//! is parsed ([`Policy`]), resolved against the working directory and
+//! the pool's task modules ([`resolve`]), narrowed to what the
 //! `knit` process itself may do ([`within_host`]), and turned into a
 //! `deno_permissions` container per worker ([`container`]), which Deno's own
 //! checks then enforce inside the worker, without prompts.

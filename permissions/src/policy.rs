@@ -1,4 +1,4 @@
-//! The policy a user writes (spec §5.1): a mode name, or an object of
+//! The policy a user writes: a mode name, or an object of
 //! capabilities. Parsing names the field that is wrong and what it expected.
 
 use std::fmt;

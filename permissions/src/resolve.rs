@@ -1,4 +1,4 @@
-//! Resolving a policy (spec §5.2) into what a worker may touch: absolute,
+//! Resolving a policy into what a worker may touch: absolute,
 //! canonical paths (so a symlink cannot lead out of an allowed directory
 //! unnoticed), and explicit lists or "all" per capability.
 
