@@ -36,9 +36,15 @@ export class LaneView extends SlotView {
   }
 }
 
-/** The request word: the task's index, and its abort slot + 1 (0: none). */
-export function packRequest(task, signal) {
-  return task | ((signal + 1) << 16);
+/**
+ * The request word: the task's index (16 bits), its abort slot + 1 (15
+ * bits; 0: none), and in the top bit whether the worker times the call
+ * (one call in 16, for `pool.stats()`).
+ */
+const REQUEST_TIMED = 0x80000000;
+
+export function packRequest(task, signal, timed) {
+  return (task | ((signal + 1) << 16) | (timed ? REQUEST_TIMED : 0)) >>> 0;
 }
 
 export function requestTask(word) {
@@ -46,7 +52,35 @@ export function requestTask(word) {
 }
 
 export function requestSignal(word) {
-  return (word >>> 16) - 1;
+  return ((word >>> 16) & 0x7fff) - 1;
+}
+
+export function requestTimed(word) {
+  return (word & REQUEST_TIMED) !== 0;
+}
+
+/**
+ * A response's status word: the status (`L.statusOk`, `statusThrew`,
+ * `statusMoved`) in the low 2 bits; for a timed call, a flag and the
+ * microseconds its task ran (29 bits; longer runs saturate at ~9 minutes).
+ */
+const STATUS_MASK = 3;
+const STATUS_TIMED = 4;
+const MICROS_SHIFT = 3;
+const MAX_MICROS = 0x1fffffff;
+
+export function timedStatus(status, micros) {
+  const us = micros < MAX_MICROS ? Math.round(micros) : MAX_MICROS;
+  return (status | STATUS_TIMED | (us << MICROS_SHIFT)) >>> 0;
+}
+
+export function responseStatus(word) {
+  return word & STATUS_MASK;
+}
+
+/** The microseconds a timed call's task ran, or -1 for a call not timed. */
+export function responseMicros(word) {
+  return (word & STATUS_TIMED) === 0 ? -1 : word >>> MICROS_SHIFT;
 }
 
 /** The words of each ring. */

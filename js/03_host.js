@@ -17,9 +17,10 @@ import {
   op_knitting_yield,
 } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
-import { HEADER_ID, HEADER_WORD, L, Spin, Spinner } from "ext:deno_knitting/01_lane.js";
+import { HEADER_ID, HEADER_WORD, L, responseMicros, responseStatus, Spin, Spinner } from "ext:deno_knitting/01_lane.js";
 import { decode } from "ext:deno_knitting/02_codec.js";
 import { HostLane, LIVE, newCall, SETTLED } from "ext:deno_knitting/03_host_lane.js";
+import { Histogram, SAMPLE_EVERY } from "ext:deno_knitting/03_host_stats.js";
 import {
   AbortSignalPoolExhaustedError,
   HardTimeoutError,
@@ -73,6 +74,11 @@ export class HostPool {
   /** The balancer: `(lanes, cursor)` -> lane. */
   #choose;
   #spin = new Spinner(HOST_SPIN);
+  /** Calls sent to workers (one in SAMPLE_EVERY is timed), and the inline lane's answers. */
+  #dispatched = 0;
+  #inlineCompleted = 0;
+  #inlineFailed = 0;
+  #startedAt = performance.now();
   /** Workers take requests queued behind a busy peer. */
   #steal;
 
@@ -109,6 +115,8 @@ export class HostPool {
     this.#allLanes = this.#lanes;
     if (options.inliner !== null) {
       this.#inline = new InlineLane(options.inliner.batchSize, (c, ok, value) => {
+        if (ok) this.#inlineCompleted++;
+        else this.#inlineFailed++;
         this.#finish(c, ok, value);
         this.#release(c);
       });
@@ -183,6 +191,7 @@ export class HostPool {
     }
     c.lane = lane;
     c.arg = arg;
+    if ((++this.#dispatched & (SAMPLE_EVERY - 1)) === 0) c.sentAt = performance.now();
     if (c.task.timeout !== null || this.#options.hardTimeoutMs !== null) {
       if (lane.isReady()) this.#startTimers(c);
       else lane.untimed.push(c);
@@ -354,7 +363,8 @@ export class HostPool {
     while (head !== tail) {
       const at = responses.slot(head);
       const id = u32[(at >> 2) + HEADER_ID];
-      const status = u32[(at >> 2) + HEADER_WORD];
+      const word = u32[(at >> 2) + HEADER_WORD];
+      const status = responseStatus(word);
       head = (head + 1) | 0;
       settled++;
       const c = this.#calls[id & INDEX_MASK];
@@ -362,6 +372,7 @@ export class HostPool {
       if (status === L.statusMoved) {
         // This lane's worker took the call from another lane's ring.
         if (ours && c.lane !== lane) {
+          lane.stats.stolen++;
           c.lane.inflight--;
           lane.inflight++;
           c.lane = lane;
@@ -378,6 +389,12 @@ export class HostPool {
         value = error;
       }
       if (ours) {
+        if (ok) lane.stats.completed++;
+        else lane.stats.failed++;
+        if (c.sentAt !== 0) {
+          const micros = responseMicros(word);
+          if (micros >= 0) lane.stats.timed((performance.now() - c.sentAt) * 1000, micros);
+        }
         this.#log?.("signals", `reply ${id} ${c.task.key} ${ok ? "ok" : "threw"} from worker ${lane.index}`);
         this.#finish(c, ok, value);
         this.#release(c);
@@ -592,6 +609,47 @@ export class HostPool {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /** What `pool.stats()` returns (types/knitting.d.ts, `PoolStats`). */
+  stats() {
+    const elapsedMs = performance.now() - this.#startedAt;
+    const run = new Histogram();
+    const wait = new Histogram();
+    let completed = this.#inlineCompleted;
+    let failed = this.#inlineFailed;
+    const workers = this.#lanes.map((lane) => {
+      const s = lane.stats;
+      run.add(s.run);
+      wait.add(s.wait);
+      completed += s.completed;
+      failed += s.failed;
+      return {
+        worker: lane.index,
+        inFlight: lane.inflight,
+        queued: lane.backlog.length,
+        completed: s.completed,
+        failed: s.failed,
+        stolen: s.stolen,
+        runTime: s.run.summary(),
+        waitTime: s.wait.summary(),
+        utilization: s.utilization(elapsedMs),
+      };
+    });
+    return {
+      uptimeMs: Math.round(elapsedMs),
+      sampleEvery: SAMPLE_EVERY,
+      completed,
+      failed,
+      runTime: run.summary(),
+      waitTime: wait.summary(),
+      workers,
+      inline: this.#inline === null ? null : {
+        inFlight: this.#inline.inflight,
+        completed: this.#inlineCompleted,
+        failed: this.#inlineFailed,
+      },
+    };
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   shouldWake,
 } from "ext:deno_knitting/01_lane.js";
 import { encode } from "ext:deno_knitting/02_codec.js";
+import { LaneStats } from "ext:deno_knitting/03_host_stats.js";
 
 export const LIVE = 1;
 export const SETTLED = 2;
@@ -39,6 +40,8 @@ export function newCall(id, fn, task) {
     hardTimer: null,
     resolve: null,
     reject: null,
+    /** When a timed call (pool.stats()) was dispatched (performance.now()); 0: not timed. */
+    sentAt: 0,
   };
 }
 
@@ -58,6 +61,8 @@ export class HostLane {
     this.watched = false;
     /** Calls whose timeouts wait for this lane's worker to be ready (start-up does not count). */
     this.untimed = [];
+    /** For pool.stats(): kept across the workers the lane has had. */
+    this.stats = new LaneStats();
     this.signals = [];
     for (let s = abortSlots - 1; s >= 0; s--) this.signals.push(s);
   }
@@ -84,7 +89,7 @@ export class HostLane {
     // The argument stays with the call until the reply: if the worker dies
     // before claiming the request, it is sent again to the next worker.
     call.seq = requests.tail;
-    requests.commit(this.view, at, call.id, packRequest(call.fn, call.signal));
+    requests.commit(this.view, at, call.id, packRequest(call.fn, call.signal, call.sentAt !== 0));
     call.sent = true;
     return true;
   }

@@ -19,6 +19,7 @@ import {
   LaneView,
   requestSignal,
   requestTask,
+  requestTimed,
   REQUESTS,
   RESPONSES,
   RingConsumer,
@@ -27,6 +28,7 @@ import {
   SlotView,
   Spin,
   Spinner,
+  timedStatus,
 } from "ext:deno_knitting/01_lane.js";
 import { decode, encode, encodeReason, isExternal } from "ext:deno_knitting/02_codec.js";
 import { abortToolkit, guardWorker, loadTasks, runBootstrap, TASK_BRAND } from "ext:deno_knitting/04_worker_tasks.js";
@@ -99,7 +101,7 @@ class WorkerLoop {
     /** A request's header when its payload must wait until the request is won. */
     this.scratch = new SlotView(new ArrayBuffer(L.slotBytes));
     /** Replies waiting for a ring slot or payload budget (or, with
-     *  holdReplies, for the queue to empty), flat: id, ok, value. */
+     *  holdReplies, for the queue to empty), flat: id, ok, value, micros. */
     this.replyBacklog = [];
     this.asyncPending = 0;
     // The request being taken: its id, request word, argument, and whether
@@ -287,9 +289,12 @@ class WorkerLoop {
     const id = this.takenId;
     const arg = this.takenArg;
     this.takenArg = undefined;
-    if (!this.takenOk) return this.reply(id, false, arg);
-    const fn = requestTask(this.takenWord);
-    const signal = this.abortAware[fn] ? requestSignal(this.takenWord) : -1;
+    const word = this.takenWord;
+    if (!this.takenOk) return this.reply(id, false, arg, -1);
+    const fn = requestTask(word);
+    const signal = this.abortAware[fn] ? requestSignal(word) : -1;
+    // A timed call (pool.stats()): from here until its task settles.
+    const start = requestTimed(word) ? performance.now() : -1;
     const i32 = this.i32;
     let result;
     Atomics.store(i32, L.running, (id + 1) | 0);
@@ -297,7 +302,7 @@ class WorkerLoop {
       result = signal >= 0 ? this.fns[fn](arg, abortToolkit(signals, signal)) : this.fns[fn](arg);
     } catch (error) {
       Atomics.store(i32, L.running, 0);
-      return this.reply(id, false, error);
+      return this.reply(id, false, error, start);
     }
     Atomics.store(i32, L.running, 0);
     // Looking at the result runs task code too (a `then` getter, a Proxy's
@@ -306,34 +311,40 @@ class WorkerLoop {
     try {
       if (result instanceof Promise || typeof result?.then === "function") pending = Promise.resolve(result);
     } catch (error) {
-      return this.reply(id, false, error);
+      return this.reply(id, false, error, start);
     }
-    if (pending === undefined) return this.reply(id, true, result);
+    if (pending === undefined) return this.reply(id, true, result, start);
     this.asyncPending++;
     pending.then(
-      (value) => this.settleAsync(id, true, value),
-      (error) => this.settleAsync(id, false, error),
+      (value) => this.settleAsync(id, true, value, start),
+      (error) => this.settleAsync(id, false, error, start),
     );
   }
 
-  settleAsync(id, ok, value) {
+  settleAsync(id, ok, value, start) {
     this.asyncPending--;
-    this.reply(id, ok, value);
+    this.reply(id, ok, value, start);
     this.publish();
   }
 
   // --- replies out ------------------------------------------------------------
 
-  reply(id, ok, value) {
-    if (this.holdReplies || this.replyBacklog.length > 0 || this.responses.free() === 0 || !this.writeReply(id, ok, value)) {
-      this.replyBacklog.push(id, ok, value);
+  /** `start`: when a timed call's task began (performance.now()), else -1. */
+  reply(id, ok, value, start) {
+    const micros = start < 0 ? -1 : (performance.now() - start) * 1000;
+    if (
+      this.holdReplies || this.replyBacklog.length > 0 || this.responses.free() === 0 ||
+      !this.writeReply(id, ok, value, micros)
+    ) {
+      this.replyBacklog.push(id, ok, value, micros);
       this.responses.setBacklog(true);
     }
   }
 
   // Encode one reply into the next response slot; false when the payload
   // budget says wait. A result that cannot be sent rejects the call instead.
-  writeReply(id, ok, value) {
+  // `micros`: how long a timed call's task ran, else -1.
+  writeReply(id, ok, value, micros) {
     const { view, token, lane } = this;
     const at = this.responses.slot();
     let written;
@@ -348,7 +359,8 @@ class WorkerLoop {
       }
     }
     if (!written) return false;
-    this.responses.commit(view, at, id, ok ? L.statusOk : L.statusThrew);
+    const status = ok ? L.statusOk : L.statusThrew;
+    this.responses.commit(view, at, id, micros < 0 ? status : timedStatus(status, micros));
     return true;
   }
 
@@ -357,8 +369,8 @@ class WorkerLoop {
     let moved = 0;
     if (!this.holdReplies || (this.asyncPending === 0 && this.requests.isEmpty())) {
       while (moved < backlog.length && this.responses.free() > 0) {
-        if (!this.writeReply(backlog[moved], backlog[moved + 1], backlog[moved + 2])) break;
-        moved += 3;
+        if (!this.writeReply(backlog[moved], backlog[moved + 1], backlog[moved + 2], backlog[moved + 3])) break;
+        moved += 4;
       }
     }
     if (moved > 0) {

@@ -2,6 +2,7 @@
 // a clear error for a bad value and a one-time warning for an unknown key
 // (the original silently ignores those). Also the debug logger.
 import { op_knitting_debug_env, op_knitting_debug_print } from "ext:core/ops";
+import { L } from "ext:deno_knitting/01_lane.js";
 
 const MiB = 1 << 20;
 export const DEFAULT_ABORT_CAPACITY = 258;
@@ -206,10 +207,8 @@ export function normalizePoolOptions(options = {}) {
   const bootstrap = bootstrapOption(worker.bootstrap);
   if (options.source !== undefined) throw new RangeError("createPool: source (a custom worker entry module) is not supported");
   if (options.workerExecArgv !== undefined) warnOnce("createPool option workerExecArgv applies to Node only and was ignored");
-  const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(`createPool: threads must be a positive integer, got ${String(threads)}`);
-  }
+  // The limits are Rust's (ext/src/layout.rs), which checks them again.
+  const threads = number(options.threads, "threads", { min: 1, max: L.maxThreads, integer: true, fallback: 1 });
   const hardTimeoutMs = worker.hardTimeoutMs === undefined ? null : number(worker.hardTimeoutMs, "worker.hardTimeoutMs", {
     min: 1,
   });
@@ -228,6 +227,7 @@ export function normalizePoolOptions(options = {}) {
     payload: payloadOptions(payload),
     abortSignalCapacity: number(options.abortSignalCapacity, "abortSignalCapacity", {
       min: 1,
+      max: L.maxAbortSlots,
       integer: true,
       fallback: DEFAULT_ABORT_CAPACITY,
     }),

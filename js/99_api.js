@@ -90,7 +90,7 @@ function defineTask(f, options, imported) {
     imported,
     [TASK_BRAND]: true,
   };
-  // The single-task shorthand: { call(arg), shutdown, [Symbol.dispose] }.
+  // The single-task shorthand: { call(arg), shutdown, stats, [Symbol.dispose] }.
   definition.createPool = (poolOptions) => {
     const pool = createPool(poolOptions)({ [f.name || "task"]: definition });
     const call = (arg) => Object.values(pool.call)[0](arg);
@@ -138,6 +138,7 @@ function inertPool() {
   const call = new Proxy(Object.create(null), { get: () => refuse });
   return {
     call,
+    stats: refuse,
     shutdown: () => Promise.resolve(),
     [Symbol.dispose]() {},
     [Symbol.asyncDispose]: () => Promise.resolve(),
@@ -188,6 +189,7 @@ export function createPool(options = {}) {
     return {
       call,
       shutdown,
+      stats: () => pool.stats(),
       [Symbol.dispose]() {
         shutdown();
       },

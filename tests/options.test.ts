@@ -174,12 +174,15 @@ test("KNITTING_DEBUG turns on debug lines from the host and the workers", async 
 
 test("bad option values throw at createPool with the option's name", () => {
   const cases: Array<[object, RegExp]> = [
-    [{ threads: 0 }, /threads must be a positive integer/],
+    [{ threads: 0 }, /threads must be an integer from 1 to 256, got 0/],
+    [{ threads: 257 }, /threads must be an integer from 1 to 256, got 257/],
+    [{ threads: 1.5 }, /threads must be an integer from 1 to 256/],
     [{ payload: { payloadMaxByteLength: 4 } }, /payloadMaxByteLength is too small/],
     [{ payload: { maxPayloadBytes: 1 << 30 } }, /maxPayloadBytes must be > 0 and <= 8388608/],
     [{ payload: { mode: "elastic" } }, /payload.mode must be "growable" or "fixed"/],
     [{ worker: { hardTimeoutMs: -1 } }, /worker.hardTimeoutMs/],
     [{ abortSignalCapacity: 0 }, /abortSignalCapacity/],
+    [{ abortSignalCapacity: 40_000 }, /abortSignalCapacity must be an integer from 1 to 32766, got 40000/],
     [{ inliner: { position: "middle" } }, /inliner.position/],
   ];
   for (const [options, pattern] of cases) {

@@ -69,10 +69,54 @@ type CallOf<T> = T extends TaskDefinition<infer A, infer R, infer Abort> ? TaskC
 /** How `shutdown` ends the pool: after `delayMs`, and with `drain`, once in-flight calls settle. */
 export type ShutdownOptions = number | { drain?: boolean; delayMs?: number };
 
+/** Times in microseconds, from the calls timed (one in `sampleEvery`). */
+export interface TimeSummary {
+  samples: number;
+  mean: number;
+  p50: number;
+  p99: number;
+}
+
+export interface WorkerStats {
+  worker: number;
+  /** Calls sent to this worker and not answered yet (queued in its ring, running, or settled early and awaited). */
+  inFlight: number;
+  /** Calls waiting on the host for room in this worker's ring. */
+  queued: number;
+  /** Answered with a value. */
+  completed: number;
+  /** Answered with an error: the task threw or rejected, or its result could not be sent. */
+  failed: number;
+  /** Calls this worker took from a busy peer's queue (work stealing). */
+  stolen: number;
+  /** How long tasks ran (until an async task settled). */
+  runTime: TimeSummary;
+  /** How long calls spent outside their task: queued, in transit both ways, waiting for the host. */
+  waitTime: TimeSummary;
+  /** Share of the pool's uptime this worker spent in tasks (0-1), estimated from the timed calls. */
+  utilization: number;
+}
+
+/** `pool.stats()`: a snapshot, kept by the host at no cost to untimed calls. */
+export interface PoolStats {
+  uptimeMs: number;
+  /** One call in this many is timed for `runTime` and `waitTime`. */
+  sampleEvery: number;
+  completed: number;
+  failed: number;
+  runTime: TimeSummary;
+  waitTime: TimeSummary;
+  workers: WorkerStats[];
+  /** The host as a lane (`inliner`), or null. */
+  inline: { inFlight: number; completed: number; failed: number } | null;
+}
+
 export interface Pool<T extends Record<string, AnyTask>> {
   readonly call: { readonly [K in keyof T]: CallOf<T[K]> };
   /** Idempotent: the same promise every time. Pending calls reject with PoolClosedError. */
   shutdown(how?: ShutdownOptions): Promise<void>;
+  /** Per-worker counters and run/wait times; throws on a pool made inside a worker. */
+  stats(): PoolStats;
   [Symbol.dispose](): void;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -80,6 +124,7 @@ export interface Pool<T extends Record<string, AnyTask>> {
 export interface SingleTaskPool<A, R, Abort extends boolean = false> {
   readonly call: TaskCall<A, R, Abort>;
   shutdown(how?: ShutdownOptions): Promise<void>;
+  stats(): PoolStats;
   [Symbol.dispose](): void;
   [Symbol.asyncDispose](): Promise<void>;
 }

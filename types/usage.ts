@@ -42,6 +42,9 @@ if (isMain) {
   call.reject();
   const loud: string = await pool.call.shout("hi");
   const length: number = await pool.call.plain("abc");
+  const stats = pool.stats();
+  const ran: number = stats.workers[0].runTime.p99 + stats.waitTime.p50 + stats.completed;
+  const inlineDone: number | undefined = stats.inline?.completed;
   // @ts-expect-error: the argument type is checked
   pool.call.add("not a pair");
   // @ts-expect-error: only abort-aware calls have .reject

@@ -14,6 +14,11 @@ pub const CACHE_LINE: usize = 64;
 /// Slots per ring. A power of two, so `counter & (SLOTS - 1)` picks the slot
 /// and the u32 counters may wrap freely.
 pub const SLOTS: u32 = 64;
+/// Workers per pool.
+pub const MAX_THREADS: u32 = 256;
+/// Abort slots per lane: the request word holds the slot + 1 in 15 bits
+/// (`packRequest` in js/01_lane.js), under the flag of a timed call.
+pub const MAX_ABORT_SLOTS: u32 = 0x7fff - 1;
 pub const SLOT_BYTES: usize = 256;
 
 /// Slot header, in bytes from the slot start.
@@ -121,6 +126,8 @@ pub struct JsLayout {
   lane_ready: u32,
   lane_closing: u32,
   lane_dead: u32,
+  max_threads: u32,
+  max_abort_slots: u32,
 }
 
 impl JsLayout {
@@ -158,6 +165,8 @@ impl JsLayout {
       lane_ready: LANE_READY,
       lane_closing: LANE_CLOSING,
       lane_dead: LANE_DEAD,
+      max_threads: MAX_THREADS,
+      max_abort_slots: MAX_ABORT_SLOTS,
     }
   }
 }

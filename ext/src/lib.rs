@@ -81,6 +81,7 @@ deno_core::extension!(
     "02_codec.js",
     "03_host.js",
     "03_host_lane.js",
+    "03_host_stats.js",
     "04_worker.js",
     "04_worker_tasks.js",
     "05_options.js",

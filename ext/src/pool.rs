@@ -35,7 +35,6 @@ use crate::worker::worker_peer;
 use crate::worker::WorkerRuntimeFactory;
 use crate::worker::WorkerSetup;
 
-pub const MAX_THREADS: u32 = 256;
 /// Files a worker may hold open at once unless its pool says otherwise
 /// (`resourceLimits.maxOpenFiles`); `unsafe` pools have no cap.
 const DEFAULT_MAX_OPEN_FILES: u32 = 1024;
@@ -220,10 +219,9 @@ pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> 
       max: MAX_THREADS,
     });
   }
-  if spec.abort_slots > u16::MAX as u32 - 1 {
+  if spec.abort_slots > MAX_ABORT_SLOTS {
     return Err(KnittingError::BadPoolOption(format!(
-      "abortSignalCapacity must be at most {}, got {}",
-      u16::MAX - 1,
+      "abortSignalCapacity must be at most {MAX_ABORT_SLOTS}, got {}",
       spec.abort_slots
     )));
   }
