@@ -16,6 +16,9 @@ export function isNumericArray(value) {
 
 /** A header (a string or JSON-like value) with a binary body (an ArrayBuffer). */
 export class Envelope {
+  // header and payload are defined read-only in the constructor (not as
+  // class fields, which would be writable).
+  /** @param {unknown} [payload] */
   constructor(header, payload = new ArrayBuffer(0)) {
     // A SharedArrayBuffer body is shared, not copied (as upstream): both
     // sides see each other's writes.
@@ -29,7 +32,7 @@ export class Envelope {
   }
 
   [Symbol.dispose]() {
-    this.payload?.[Symbol.dispose]?.();
+    /** @type {any} */ (this).payload?.[Symbol.dispose]?.();
   }
 }
 

@@ -93,7 +93,11 @@ export const RESPONSES = { tail: L.resTail, head: L.resHead, backlog: L.resBackl
  * wrote visible with `publish()`.
  */
 export class RingProducer {
-  /** The counters come from memory: a new worker's lane starts where the old one's left off. */
+  /**
+   * The counters come from memory: a new worker's lane starts where the old one's left off.
+   * @param {LaneView} view
+   * @param {typeof REQUESTS} ring
+   */
   constructor(view, ring) {
     this.i32 = view.i32;
     this.ring = ring;
@@ -158,6 +162,10 @@ export class RingProducer {
  * from one request ring, and `claim` moves the head by CAS.
  */
 export class RingConsumer {
+  /**
+   * @param {LaneView} view
+   * @param {typeof REQUESTS} ring
+   */
   constructor(view, ring) {
     this.i32 = view.i32;
     this.ring = ring;
@@ -259,6 +267,7 @@ export class RingConsumer {
  * the park (`asleep` in its word), then look for work again; true when none
  * is due and the caller may park. Ordering: the store comes before the
  * look, so a waker that publishes after the look sees `asleep`.
+ * @param {Int32Array} i32
  */
 export function announcePark(i32, word, asleep, isDue) {
   Atomics.store(i32, word, asleep);
@@ -272,6 +281,7 @@ export function announcePark(i32, word, asleep, isDue) {
  * this load; the sleeper stored `asleep` before it re-checked that tail. With
  * both sequentially consistent, at least one sees the other's store: the
  * sleeper sees the work and stays up, or this sees it parked and rings.
+ * @param {Int32Array} i32
  */
 export function shouldWake(i32, word, asleep, awake) {
   return Atomics.load(i32, word) === asleep && Atomics.compareExchange(i32, word, asleep, awake) === asleep;

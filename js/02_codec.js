@@ -109,8 +109,14 @@ function isPlainObject(value) {
 
 // Types the structured serializer carries faithfully.
 function isStructuredLeaf(value) {
-  return value instanceof Date || value instanceof ArrayBuffer || value instanceof TypedArray ||
-    value instanceof RegExp || value instanceof Error || value instanceof SharedArrayBuffer;
+  return (
+    value instanceof Date ||
+    value instanceof ArrayBuffer ||
+    value instanceof TypedArray ||
+    value instanceof RegExp ||
+    value instanceof Error ||
+    value instanceof SharedArrayBuffer
+  );
 }
 
 /** Walk an object graph and throw a TypeError naming the first value we cannot send. */
@@ -182,11 +188,19 @@ export function encode(value, view, at, pool, lane, path = "arg") {
       }
       if (isNumericArray(value)) return encodeNumericArray(value, view, at, pool, lane, path);
       if (value instanceof DataView) {
-        return encodeBytes(Tag.DATA_VIEW, new Uint8Array(value.buffer, value.byteOffset, value.byteLength), view, at, pool, lane);
+        return encodeBytes(
+          Tag.DATA_VIEW,
+          new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+          view,
+          at,
+          pool,
+          lane,
+        );
       }
       if (value instanceof Envelope) {
-        check(value.header, `${path}.header`, new Set());
-        return encodeBytes(Tag.ENVELOPE, core.serialize([value.header, value.payload]), view, at, pool, lane);
+        const { header, payload } = /** @type {any} */ (value);
+        check(header, `${path}.header`, new Set());
+        return encodeBytes(Tag.ENVELOPE, core.serialize([header, payload]), view, at, pool, lane);
       }
       if (isArray(value) || isPlainObject(value)) {
         if (isSmallExactJson(value)) return encodeText(Tag.JSON, JSON.stringify(value), view, at, pool, lane);
@@ -309,8 +323,8 @@ function reviveError(record) {
   const Class = Object.hasOwn(errorClasses, record.name)
     ? errorClasses[record.name]
     : denoErrors && Object.hasOwn(denoErrors, record.name)
-    ? denoErrors[record.name]
-    : Error;
+      ? denoErrors[record.name]
+      : Error;
   const error = new Class(record.message);
   if (error.name !== record.name) {
     Object.defineProperty(error, "name", { value: record.name, writable: true, configurable: true });
@@ -362,7 +376,9 @@ export function decode(view, at, pool, lane) {
       return decodeBytes(view, at, tag, len, pool, lane);
     case Tag.ARRAY_BUFFER: {
       const bytes = decodeBytes(view, at, tag, len, pool, lane);
-      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? bytes.buffer
+        : bytes.slice().buffer;
     }
     case Tag.STRUCTURED:
       return core.deserialize(decodeBytes(view, at, tag, len, pool, lane));

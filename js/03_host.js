@@ -45,7 +45,6 @@ function after(ms, callback) {
   return core.createTimer(callback, ms, undefined, false, true);
 }
 
-
 export class HostPool {
   #id;
   #lanes;
@@ -120,9 +119,8 @@ export class HostPool {
         this.#finish(c, ok, value);
         this.#release(c);
       });
-      this.#allLanes = options.inliner.position === "first"
-        ? [this.#inline, ...this.#lanes]
-        : [...this.#lanes, this.#inline];
+      this.#allLanes =
+        options.inliner.position === "first" ? [this.#inline, ...this.#lanes] : [...this.#lanes, this.#inline];
     }
     if (this.#log) logPoolSetup(this.#log, this.#id, options, tasks);
   }
@@ -147,7 +145,7 @@ export class HostPool {
     c.reject = reject;
     // `.reject()` and `.reject(undefined)` only raise the flag (as upstream);
     // a reason rejects the call at once.
-    if (task.abortSignal) promise.reject = (reason) => this.#abort(c, reason);
+    if (task.abortSignal) /** @type {any} */ (promise).reject = (reason) => this.#abort(c, reason);
     let isPromise;
     try {
       isPromise = arg instanceof Promise;
@@ -159,7 +157,10 @@ export class HostPool {
     }
     if (isPromise) {
       // The argument settles first; a rejection rejects the call unsent.
-      arg.then((value) => this.#dispatch(c, value), (error) => this.#settleUnsent(c, false, error));
+      arg.then(
+        (value) => this.#dispatch(c, value),
+        (error) => this.#settleUnsent(c, false, error),
+      );
     } else {
       this.#dispatch(c, arg);
     }
@@ -228,7 +229,9 @@ export class HostPool {
   #pick(c) {
     // The inline lane is a candidate only past the inliner's threshold, and
     // never for imported tasks (their module is loaded in workers only).
-    const inline = this.#inline !== null && !c.task.imported &&
+    const inline =
+      this.#inline !== null &&
+      !c.task.imported &&
       this.#live + this.#liveInline + 1 >= this.#options.inliner.dispatchThreshold;
     const lanes = inline ? this.#allLanes : this.#lanes;
     let lane = this.#choose(lanes, this.#cursor) ?? anyLane(lanes);
@@ -314,9 +317,10 @@ export class HostPool {
     if (c.signal >= 0) c.signalLane.setAbortBit(c.signal);
     const stuck = c.sent && c.lane !== this.#inline && !c.lane.respawning && c.lane.isRunning(c);
     this.#log?.("signals", `timeout ${c.id} ${c.task.key} after ${ms} ms${stuck ? " (interrupting its worker)" : ""}`);
-    const outcome = ok || value !== undefined ? value : new TaskTimeoutError(
-      `Task timeout: ${c.task.key} did not finish within ${ms} ms`,
-    );
+    const outcome =
+      ok || value !== undefined
+        ? value
+        : new TaskTimeoutError(`Task timeout: ${c.task.key} did not finish within ${ms} ms`);
     const lane = c.lane;
     this.#settleEarly(c, ok, outcome);
     if (stuck) {
@@ -475,24 +479,27 @@ export class HostPool {
     lane.untimed = lane.untimed.filter((c) => c.state === LIVE);
     if (this.#closed) return;
     lane.respawning = true;
-    op_knitting_lane_respawn(this.#id, lane.index).then((replaced) => {
-      lane.respawning = false;
-      if (this.#closed) return;
-      if (replaced) {
-        lane.renew();
-        for (const c of lane.backlog) if (c.signal >= 0 && c.abortRequested) c.signalLane.setAbortBit(c.signal);
-        this.#log?.("lifecycle", `worker ${lane.index} replaced`);
-      } else {
-        lane.failure = crash;
-        this.#log?.("lifecycle", `worker ${lane.index} keeps failing to start; lane retired`);
-        for (const c of lane.backlog.splice(0)) this.#settleUnsent(c, false, crash);
-        return;
-      }
-      if (lane.backlog.length > 0 && !this.#pumping) this.#pump();
-    }, (error) => {
-      lane.respawning = false;
-      lane.failure = new WorkerCrashedError(`Knitting worker ${lane.index} could not be replaced: ${error}`);
-    });
+    op_knitting_lane_respawn(this.#id, lane.index).then(
+      (replaced) => {
+        lane.respawning = false;
+        if (this.#closed) return;
+        if (replaced) {
+          lane.renew();
+          for (const c of lane.backlog) if (c.signal >= 0 && c.abortRequested) c.signalLane.setAbortBit(c.signal);
+          this.#log?.("lifecycle", `worker ${lane.index} replaced`);
+        } else {
+          lane.failure = crash;
+          this.#log?.("lifecycle", `worker ${lane.index} keeps failing to start; lane retired`);
+          for (const c of lane.backlog.splice(0)) this.#settleUnsent(c, false, crash);
+          return;
+        }
+        if (lane.backlog.length > 0 && !this.#pumping) this.#pump();
+      },
+      (error) => {
+        lane.respawning = false;
+        lane.failure = new WorkerCrashedError(`Knitting worker ${lane.index} could not be replaced: ${error}`);
+      },
+    );
   }
 
   /** One pass over every lane; returns how much progressed. */
@@ -644,11 +651,14 @@ export class HostPool {
       runTime: run.summary(),
       waitTime: wait.summary(),
       workers,
-      inline: this.#inline === null ? null : {
-        inFlight: this.#inline.inflight,
-        completed: this.#inlineCompleted,
-        failed: this.#inlineFailed,
-      },
+      inline:
+        this.#inline === null
+          ? null
+          : {
+              inFlight: this.#inline.inflight,
+              completed: this.#inlineCompleted,
+              failed: this.#inlineFailed,
+            },
     };
   }
 

@@ -93,7 +93,7 @@ export class LaneStats {
   /** Busy share of `elapsedMs`: the mean sampled run time times the calls answered. */
   utilization(elapsedMs) {
     if (this.run.samples === 0 || elapsedMs <= 0) return 0;
-    const busyMs = (this.run.sum / this.run.samples) * (this.completed + this.failed) / 1000;
+    const busyMs = ((this.run.sum / this.run.samples) * (this.completed + this.failed)) / 1000;
     return Math.min(1, Math.round((busyMs / elapsedMs) * 1000) / 1000);
   }
 }

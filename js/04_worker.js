@@ -59,7 +59,13 @@ export async function workerMain() {
   log?.("lifecycle", `worker thread=${lane} url=${import.meta.url}`);
   if (options.bootstrap) await runBootstrap(options.bootstrap, lane, options.threads, log);
   const fns = await loadTasks(tasks, log);
-  const loop = new WorkerLoop(token, lane, options, fns, tasks.map((t) => t.abortSignal === true));
+  const loop = new WorkerLoop(
+    token,
+    lane,
+    options,
+    fns,
+    tasks.map((t) => t.abortSignal === true),
+  );
   op_knitting_worker_ready(token);
   log?.("lifecycle", `ready ${performance.now().toFixed(1)} ms after the runtime started`);
   await loop.serve();
@@ -259,6 +265,7 @@ class WorkerLoop {
   }
 
   // Reads the clock (an op) only once the same task is seen twice.
+  /** @param {Peer} peer */
   stuckInATask(peer) {
     const running = Atomics.load(peer.view.i32, L.running);
     if (running !== peer.running) {
@@ -276,9 +283,10 @@ class WorkerLoop {
 
   /** Calls wait behind a busy or starting peer (a parked worker looks again soon). */
   peerHasQueuedWork() {
-    return this.peers.some((peer) =>
-      !peer.requests.isEmpty() &&
-      (Atomics.load(peer.view.i32, L.running) !== 0 || Atomics.load(peer.view.i32, L.laneState) === L.laneStarting)
+    return this.peers.some(
+      (peer) =>
+        !peer.requests.isEmpty() &&
+        (Atomics.load(peer.view.i32, L.running) !== 0 || Atomics.load(peer.view.i32, L.laneState) === L.laneStarting),
     );
   }
 
@@ -333,7 +341,9 @@ class WorkerLoop {
   reply(id, ok, value, start) {
     const micros = start < 0 ? -1 : (performance.now() - start) * 1000;
     if (
-      this.holdReplies || this.replyBacklog.length > 0 || this.responses.free() === 0 ||
+      this.holdReplies ||
+      this.replyBacklog.length > 0 ||
+      this.responses.free() === 0 ||
       !this.writeReply(id, ok, value, micros)
     ) {
       this.replyBacklog.push(id, ok, value, micros);
@@ -405,8 +415,10 @@ class WorkerLoop {
 
   /** Work this worker would miss if it parked now. */
   isDue() {
-    return !this.requests.isEmpty() ||
+    return (
+      !this.requests.isEmpty() ||
       (this.replyBacklog.length > 0 && this.responses.free() > 0 && !this.holdReplies) ||
-      Atomics.load(this.i32, L.laneState) === L.laneClosing;
+      Atomics.load(this.i32, L.laneState) === L.laneClosing
+    );
   }
 }

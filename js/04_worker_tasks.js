@@ -31,7 +31,9 @@ export async function loadTasks(table, log) {
   }
   if (log) {
     log("imports", `${fns.length} tasks from ${[...modules.keys()].join(", ")}`);
-    const added = Reflect.ownKeys(globalThis).filter((key) => !globalsBefore.has(key)).map(String);
+    const added = Reflect.ownKeys(globalThis)
+      .filter((key) => !globalsBefore.has(key))
+      .map(String);
     log("globals", added.length === 0 ? "task modules added no globals" : `task modules added ${added.join(", ")}`);
   }
   return fns;
@@ -57,7 +59,10 @@ function findTask(namespace, { key, url, at }) {
   );
 }
 
-/** The `{ hasAborted, now }` toolkit an abort-aware task gets as its second argument. */
+/**
+ * The `{ hasAborted, now }` toolkit an abort-aware task gets as its second argument.
+ * @param {Int32Array} i32
+ */
 export function abortToolkit(i32, signal) {
   const word = L.abortBitmap + (signal >> 5);
   const bit = 1 << (signal & 31);
@@ -89,7 +94,19 @@ export function guardWorker(consoleShown) {
     for (const key of Object.getOwnPropertyNames(globalThis.console)) {
       quiet[key] = typeof globalThis.console[key] === "function" ? silent : globalThis.console[key];
     }
-    for (const key of ["log", "info", "warn", "error", "debug", "trace", "dir", "dirxml", "table", "group", "groupEnd"]) {
+    for (const key of [
+      "log",
+      "info",
+      "warn",
+      "error",
+      "debug",
+      "trace",
+      "dir",
+      "dirxml",
+      "table",
+      "group",
+      "groupEnd",
+    ]) {
       quiet[key] = silent;
     }
     Object.defineProperty(globalThis, "console", { value: quiet, writable: true, configurable: true });

@@ -11,8 +11,19 @@ const DEBUG_NAMESPACES = ["host", "imports", "lifecycle", "signals", "globals"];
 
 const KNOWN = {
   top: [
-    "threads", "inliner", "balancer", "payload", "abortSignalCapacity", "worker", "host", "permission", "debug",
-    "source", "workerExecArgv", "unsafe", "resourceLimits",
+    "threads",
+    "inliner",
+    "balancer",
+    "payload",
+    "abortSignalCapacity",
+    "worker",
+    "host",
+    "permission",
+    "debug",
+    "source",
+    "workerExecArgv",
+    "unsafe",
+    "resourceLimits",
   ],
   resourceLimits: ["maxHeapMb", "maxOldGenerationSizeMb", "stackMb", "stackSizeMb", "maxOpenFiles"],
   payload: ["mode", "payloadInitialBytes", "payloadMaxByteLength", "maxPayloadBytes"],
@@ -47,10 +58,19 @@ function isObject(value) {
   return value !== null && typeof value === "object";
 }
 
-function number(value, name, { min = 0, max = Infinity, integer = false, fallback, allowInfinity = false }) {
+function number(
+  value,
+  name,
+  { min = 0, max = Infinity, integer = false, fallback = undefined, allowInfinity = false },
+) {
   if (value === undefined) return fallback;
-  const ok = typeof value === "number" && !Number.isNaN(value) && value >= min && value <= max &&
-    (allowInfinity || Number.isFinite(value)) && (!integer || Number.isInteger(value));
+  const ok =
+    typeof value === "number" &&
+    !Number.isNaN(value) &&
+    value >= min &&
+    value <= max &&
+    (allowInfinity || Number.isFinite(value)) &&
+    (!integer || Number.isInteger(value));
   if (!ok) {
     const bounds = max === Infinity ? `>= ${min}` : `from ${min} to ${max}`;
     throw new RangeError(
@@ -99,7 +119,7 @@ function balancerOption(balancer) {
 
 function inlinerOption(inliner) {
   if (inliner === undefined || inliner === null || inliner === false) return null;
-  if (!isObject(inliner)) throw new TypeError("createPool: inliner must be an object such as { position: \"last\" }");
+  if (!isObject(inliner)) throw new TypeError('createPool: inliner must be an object such as { position: "last" }');
   checkKeys(inliner, KNOWN.inliner, "inliner.");
   const position = inliner.position ?? "last";
   if (position !== "first" && position !== "last") {
@@ -121,7 +141,11 @@ function debugOption(debug) {
       else if (name !== "") warnOnce(`debug namespace "${name}" is unknown (known: ${DEBUG_NAMESPACES.join(", ")})`);
     }
   };
-  add(op_knitting_debug_env().split(",").map((name) => name.trim()));
+  add(
+    op_knitting_debug_env()
+      .split(",")
+      .map((name) => name.trim()),
+  );
   if (debug === true) add(["*"]);
   else if (isObject(debug)) add(Object.keys(debug).filter((name) => debug[name] === true));
   return [...namespaces];
@@ -133,18 +157,22 @@ function debugOption(debug) {
  *  `href` is resolved against the module that calls createPool (by the API). */
 function bootstrapOption(bootstrap) {
   if (bootstrap === undefined) return null;
-  if (!isObject(bootstrap)) throw new TypeError("createPool: worker.bootstrap must be an object { href, name?, data? }");
+  if (!isObject(bootstrap))
+    throw new TypeError("createPool: worker.bootstrap must be an object { href, name?, data? }");
   checkKeys(bootstrap, ["href", "name", "data"], "worker.bootstrap.");
   const { href, name = "default", data = null } = bootstrap;
   if (typeof href !== "string" && !(href instanceof URL)) {
     throw new TypeError("createPool: worker.bootstrap.href must be a string or URL (a module path or URL)");
   }
-  if (typeof name !== "string") throw new TypeError("createPool: worker.bootstrap.name must be a string (an export name)");
+  if (typeof name !== "string")
+    throw new TypeError("createPool: worker.bootstrap.name must be a string (an export name)");
   let json;
   try {
     json = JSON.stringify(data);
   } catch (error) {
-    throw new TypeError(`createPool: worker.bootstrap.data must be JSON data (it travels with each worker's settings): ${error}`);
+    throw new TypeError(
+      `createPool: worker.bootstrap.data must be JSON data (it travels with each worker's settings): ${error}`,
+    );
   }
   return { href: String(href), name, data: json === undefined ? null : JSON.parse(json) };
 }
@@ -157,7 +185,9 @@ const MAX_STACK_MB = 1024;
 
 /** A limit given under its name or under Node's and piscina's alias. */
 function aliased(limits, name, alias) {
-  return limits[name] === undefined ? [limits[alias], `resourceLimits.${alias}`] : [limits[name], `resourceLimits.${name}`];
+  return limits[name] === undefined
+    ? [limits[alias], `resourceLimits.${alias}`]
+    : [limits[name], `resourceLimits.${name}`];
 }
 
 /** `resourceLimits`: `maxHeapMb` and `stackMb` (Node's and piscina's
@@ -194,7 +224,9 @@ export function normalizePoolOptions(options = {}) {
   }
   for (const key of Object.keys(host)) {
     if (KNOWN.host.includes(key) && key !== "steal") {
-      warnOnce(`createPool option host.${key} has no effect here: workers wake the host, which never polls or backs off`);
+      warnOnce(
+        `createPool option host.${key} has no effect here: workers wake the host, which never polls or backs off`,
+      );
     }
   }
   const worker = isObject(options.worker) ? options.worker : {};
@@ -202,16 +234,23 @@ export function normalizePoolOptions(options = {}) {
   const timers = isObject(worker.timers) ? worker.timers : {};
   checkKeys(timers, KNOWN.timers, "worker.timers.");
   if (worker.runtime !== undefined && worker.runtime !== "thread") {
-    throw new RangeError(`createPool: worker.runtime "${worker.runtime}" is not supported; Knitting on knit runs thread workers`);
+    throw new RangeError(
+      `createPool: worker.runtime "${worker.runtime}" is not supported; Knitting on knit runs thread workers`,
+    );
   }
   const bootstrap = bootstrapOption(worker.bootstrap);
-  if (options.source !== undefined) throw new RangeError("createPool: source (a custom worker entry module) is not supported");
-  if (options.workerExecArgv !== undefined) warnOnce("createPool option workerExecArgv applies to Node only and was ignored");
+  if (options.source !== undefined)
+    throw new RangeError("createPool: source (a custom worker entry module) is not supported");
+  if (options.workerExecArgv !== undefined)
+    warnOnce("createPool option workerExecArgv applies to Node only and was ignored");
   // The limits are Rust's (ext/src/layout.rs), which checks them again.
   const threads = number(options.threads, "threads", { min: 1, max: L.maxThreads, integer: true, fallback: 1 });
-  const hardTimeoutMs = worker.hardTimeoutMs === undefined ? null : number(worker.hardTimeoutMs, "worker.hardTimeoutMs", {
-    min: 1,
-  });
+  const hardTimeoutMs =
+    worker.hardTimeoutMs === undefined
+      ? null
+      : number(worker.hardTimeoutMs, "worker.hardTimeoutMs", {
+          min: 1,
+        });
   if (worker.resolveAfterFinishingAll !== undefined && typeof worker.resolveAfterFinishingAll !== "boolean") {
     throw new TypeError("createPool: worker.resolveAfterFinishingAll must be a boolean");
   }

@@ -58,7 +58,10 @@ export class InlineLane {
       return this.complete(call, false, error);
     }
     if (result instanceof Promise) {
-      result.then((value) => this.complete(call, true, value), (error) => this.complete(call, false, error));
+      result.then(
+        (value) => this.complete(call, true, value),
+        (error) => this.complete(call, false, error),
+      );
     } else {
       this.complete(call, true, result);
     }

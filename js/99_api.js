@@ -106,6 +106,7 @@ export function task(definition) {
   return defineTask(definition.f, definition, false);
 }
 
+/** @param {{ href?: string, name?: string, [option: string]: unknown }} [definition] */
 export function importTask({ href, name = "default", ...options } = {}) {
   if (typeof href !== "string" || href === "") {
     throw new TypeError("importTask() needs href, the URL or path of the module to import in the worker");
@@ -185,7 +186,7 @@ export function createPool(options = {}) {
     });
     Object.freeze(call);
     // shutdown(), shutdown(delayMs) or shutdown({ drain, delayMs }).
-    const shutdown = (how) => pool.shutdown(typeof how === "number" ? { delayMs: how } : how ?? {});
+    const shutdown = (how) => pool.shutdown(typeof how === "number" ? { delayMs: how } : (how ?? {}));
     return {
       call,
       shutdown,

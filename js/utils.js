@@ -10,7 +10,7 @@ const FORMATS = {
 };
 
 function formatOf(options, where) {
-  const format = typeof options === "string" ? options : options?.format ?? "f64";
+  const format = typeof options === "string" ? options : (options?.format ?? "f64");
   const Array = FORMATS[format];
   if (Array === undefined) {
     throw new RangeError(`${where}: format must be "f64", "f32" or "i32", got ${String(format)}`);

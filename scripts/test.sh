@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the tests: Rust unit tests, the API types against the examples, then
+# Runs the tests: Rust unit tests, the API types against the examples, the
+# JS lint (scripts/lint_js.sh), a type-check of the `v8` engine build, then
 # each tests/*.test.ts under `knit -A`.
 #
 #   bash scripts/test.sh                          # everything
@@ -39,6 +40,11 @@ if [ ${#files[@]} -eq 0 ]; then
   if [ ${#filter[@]} -eq 0 ]; then
     cargo test --release --workspace || exit 1
     bash scripts/typecheck.sh || exit 1
+    bash scripts/lint_js.sh || exit 1
+    # The v8 build type-checks without downloading V8 (docs.rs mode): it
+    # proves the engine-agnostic code compiles against rusty_v8's API; it
+    # does not link or run on V8 (README, "Engine").
+    DOCS_RS=1 cargo check --no-default-features --features v8 -p knit || exit 1
   fi
 fi
 cargo build --release -p knit || exit 1
