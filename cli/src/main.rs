@@ -180,6 +180,12 @@ fn run(args: RunArgs) -> i32 {
     Err(e) => return usage_error(e),
   };
   let snapshot = runtime_snapshot();
+  if snapshot.is_none() {
+    if let Err(missing) = snapshot::check_sources() {
+      eprintln!("error: knit cannot make its JS runtime: {missing}");
+      return 1;
+    }
+  }
   if let Some(snapshot) = snapshot {
     // Worker runtimes made while the program loads, for its first pool:
     // one per core (at most 4), or KNIT_PREWARM of them.

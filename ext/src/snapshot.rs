@@ -99,6 +99,29 @@ pub fn create(dir: &Path) -> Result<(), BoxError> {
   Ok(())
 }
 
+/// The extension's JS sources, read from where this binary was built:
+/// deno_core records their paths at build time and reads them whenever a
+/// runtime is made without a snapshot, or a snapshot is made (deno_runtime's
+/// own extensions likewise, from its crates' sources). Err names the first
+/// one that cannot be read, so a binary moved away from its build tree says
+/// so instead of failing deep inside the engine.
+pub fn check_sources() -> Result<(), String> {
+  let extension = crate::deno_knitting::lazy_init();
+  let files = extension.esm_files.iter().chain(extension.js_files.iter());
+  for file in files {
+    if let Err(error) = file.load() {
+      return Err(format!(
+        "{} ({error}); knit reads its extension's JS from the tree it was built in ({}) until it has made its startup \
+         snapshot: build knit again from its sources (scripts/setup.sh, then cargo build --release -p knit), or run \
+         this binary where that tree is",
+        file.specifier,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../js"),
+      ));
+    }
+  }
+  Ok(())
+}
+
 /// Load a snapshot written by [`create`], or None if there is none or it is
 /// not whole (then the files are removed, so it is made again).
 pub fn load(dir: &Path) -> Option<RuntimeSnapshot> {
