@@ -34,7 +34,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+files_given=yes
 if [ ${#files[@]} -eq 0 ]; then
+  files_given=no
   files=(tests/*.test.ts)
   # The Rust tests and the type check only with the whole suite.
   if [ ${#filter[@]} -eq 0 ]; then
@@ -49,6 +51,13 @@ if [ ${#files[@]} -eq 0 ]; then
 fi
 cargo build --release -p knit || exit 1
 knit="$CARGO_TARGET_DIR/release/knit"
+if [ ${#filter[@]} -eq 0 ] && [ "$files_given" = no ]; then
+  # The embedding example (examples/embed) runs a pool from its own runtime.
+  echo "== examples/embed"
+  out=$(cargo run --release -q -p knitting-embed 2>&1)
+  echo "$out"
+  grep -q "^squares: 1 4 9 16 25$" <<<"$out" || { echo "!! examples/embed did not print the squares"; exit 1; }
+fi
 
 passed=0
 failed=0
