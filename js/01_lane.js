@@ -7,7 +7,7 @@
 // Every shared word is read and written with `Atomics` (sequentially
 // consistent); the comments at those lines name the ordering they keep.
 // Counters are int32 in memory and wrap; `(a - b) | 0` is the distance.
-import { op_knitting_layout, op_knitting_relax } from "ext:core/ops";
+import { op_knitting_layout, op_knitting_yield_thread } from "ext:core/ops";
 
 /** The layout, from Rust (`ext/src/layout.rs`), the one source of the numbers. */
 export const L = op_knitting_layout();
@@ -344,7 +344,7 @@ export class Spinner {
       return Spin.AGAIN;
     }
     if (n >= this.limit) return Spin.PARK;
-    if ((n & RELAX_EVERY) === 0) op_knitting_relax();
+    if ((n & RELAX_EVERY) === 0) op_knitting_yield_thread();
     if ((n & CLOCK_EVERY) !== 0) return Spin.AGAIN;
     // The clock starts at the first look (most waits end before it: a
     // round trip takes a few checks, and reading the clock is an op).

@@ -14,7 +14,7 @@ import {
   op_knitting_lane_respawn,
   op_knitting_pool_create,
   op_knitting_pool_shutdown,
-  op_knitting_yield,
+  op_knitting_turn_event_loop,
 } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
 import { HEADER_ID, HEADER_WORD, L, responseMicros, responseStatus, Spin, Spinner } from "ext:deno_knitting/01_lane.js";
@@ -581,7 +581,7 @@ export class HostPool {
           this.#spin.found();
           if (++busy === YIELD_EVERY) {
             busy = 0;
-            await op_knitting_yield();
+            await op_knitting_turn_event_loop();
           } else {
             await null; // resolved callers run now and may call again
           }
@@ -589,7 +589,7 @@ export class HostPool {
         }
         if (this.#lanes.some((lane) => lane.respawning && lane.backlog.length > 0)) {
           // A replacement worker is starting: wait on the event loop, not a spin.
-          await op_knitting_yield();
+          await op_knitting_turn_event_loop();
           continue;
         }
         // Spin only when a ready worker may answer soon; workers that are
@@ -601,7 +601,7 @@ export class HostPool {
           if (next === Spin.AGAIN) continue;
           if (next === Spin.TURN) {
             // Timers and I/O run between spin rounds.
-            await op_knitting_yield();
+            await op_knitting_turn_event_loop();
             continue;
           }
         }

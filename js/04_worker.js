@@ -9,7 +9,7 @@ import {
   op_knitting_worker_init,
   op_knitting_worker_park,
   op_knitting_worker_ready,
-  op_knitting_yield,
+  op_knitting_turn_event_loop,
 } from "ext:core/ops";
 import {
   announcePark,
@@ -139,7 +139,7 @@ class WorkerLoop {
           const now = performance.now();
           if (this.asyncPending > 0 || now - lastTurn >= TURN_EVERY_MS) {
             lastTurn = now;
-            await op_knitting_yield();
+            await op_knitting_turn_event_loop();
           }
         }
         continue;
@@ -151,7 +151,7 @@ class WorkerLoop {
         const next = this.spinForRequests();
         if (next === Spin.AGAIN) continue;
         if (next === Spin.TURN) {
-          await op_knitting_yield(); // timers a task left behind
+          await op_knitting_turn_event_loop(); // timers a task left behind
           continue;
         }
       }

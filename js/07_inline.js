@@ -3,7 +3,7 @@
 // the first of a burst in a microtask and anything past `batchSize` after a
 // visit to the event loop, so a burst cannot starve timers and I/O.
 // Inline code runs with the host's privileges and cannot be interrupted.
-import { op_knitting_yield } from "ext:core/ops";
+import { op_knitting_turn_event_loop } from "ext:core/ops";
 
 export class InlineLane {
   /** `complete(call, ok, value)` settles and releases a call. */
@@ -41,7 +41,7 @@ export class InlineLane {
         this.#run(call, arg);
       }
       if (this.queue.length === 0) break;
-      await op_knitting_yield();
+      await op_knitting_turn_event_loop();
     }
     this.scheduled = false;
   }

@@ -101,9 +101,9 @@ const source = await Deno.readTextFile(new URL("../js/01_lane.js", import.meta.u
 const opsImport = /^import \{[^}]*\} from "ext:core\/ops";$/m;
 assert(opsImport.test(source), "js/01_lane.js imports its ops on one line");
 const modelSource = source
-  .replace(opsImport, "const { op_knitting_layout, op_knitting_relax } = globalThis.__laneModel.ops;\nconst A = globalThis.__laneModel.atomics;")
+  .replace(opsImport, "const { op_knitting_layout, op_knitting_yield_thread } = globalThis.__laneModel.ops;\nconst A = globalThis.__laneModel.atomics;")
   .replaceAll("Atomics.", "A.");
-(globalThis as any).__laneModel = { ops: { op_knitting_layout: () => LAYOUT, op_knitting_relax: () => {} }, atomics: modelAtomics };
+(globalThis as any).__laneModel = { ops: { op_knitting_layout: () => LAYOUT, op_knitting_yield_thread: () => {} }, atomics: modelAtomics };
 const file = await Deno.makeTempFile({ suffix: ".js" });
 await Deno.writeTextFile(file, modelSource);
 const wire = await import(`file://${file}`);

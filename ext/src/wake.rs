@@ -86,12 +86,12 @@ pub fn op_knitting_wake_host(state: &mut OpState, #[smi] token: u32) -> Result<(
 
 /// Either side: let the event loop run timers and I/O once, then continue.
 #[op2(async(deferred), fast)]
-pub async fn op_knitting_yield() {}
+pub async fn op_knitting_turn_event_loop() {}
 
 /// Either side, while spinning: give the core to another runnable thread if
 /// there is one. With more busy threads than cores, a spinner that never
 /// yields keeps the very thread it waits for off the CPU for a time slice.
 #[op2(fast)]
-pub fn op_knitting_relax() {
+pub fn op_knitting_yield_thread() {
   std::thread::yield_now();
 }
