@@ -287,6 +287,11 @@ export function shouldWake(i32, word, asleep, awake) {
   return Atomics.load(i32, word) === asleep && Atomics.compareExchange(i32, word, asleep, awake) === asleep;
 }
 
+/**
+ * Every 16th check of a spin (a mask on `Spinner.checks`) is the full pass:
+ * the other checks look at one word (PROTOCOL.md, "How long to spin").
+ */
+export const FULL_PASS_EVERY = 15;
 /** A spinner looks at the clock every 16 checks (a mask): the clock is an op. */
 const CLOCK_EVERY = 15;
 /** ...and offers its core to other runnable threads every 32 (a mask). */

@@ -17,10 +17,19 @@ import {
   op_knitting_turn_event_loop,
 } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
-import { HEADER_ID, HEADER_WORD, L, responseMicros, responseStatus, Spin, Spinner } from "ext:deno_knitting/01_lane.js";
+import {
+  FULL_PASS_EVERY,
+  HEADER_ID,
+  HEADER_WORD,
+  L,
+  responseMicros,
+  responseStatus,
+  Spin,
+  Spinner,
+} from "ext:deno_knitting/01_lane.js";
 import { decode } from "ext:deno_knitting/02_codec.js";
 import { HostLane, LIVE, newCall, SETTLED } from "ext:deno_knitting/03_host_lane.js";
-import { Histogram, SAMPLE_EVERY } from "ext:deno_knitting/03_host_stats.js";
+import { poolStats, SAMPLE_EVERY } from "ext:deno_knitting/03_host_stats.js";
 import {
   AbortSignalPoolExhaustedError,
   HardTimeoutError,
@@ -541,7 +550,7 @@ export class HostPool {
     const steal = this.#steal;
     for (;;) {
       const next = this.#spin.spin();
-      if (next !== Spin.AGAIN || (this.#spin.checks & 15) === 0) return next;
+      if (next !== Spin.AGAIN || (this.#spin.checks & FULL_PASS_EVERY) === 0) return next;
       for (let i = 0; i < lanes.length; i++) {
         const lane = lanes[i];
         if ((lane.inflight > 0 || steal) && lane.responses.hasNew()) return Spin.AGAIN;
@@ -620,46 +629,11 @@ export class HostPool {
 
   /** What `pool.stats()` returns (types/knitting.d.ts, `PoolStats`). */
   stats() {
-    const elapsedMs = performance.now() - this.#startedAt;
-    const run = new Histogram();
-    const wait = new Histogram();
-    let completed = this.#inlineCompleted;
-    let failed = this.#inlineFailed;
-    const workers = this.#lanes.map((lane) => {
-      const s = lane.stats;
-      run.add(s.run);
-      wait.add(s.wait);
-      completed += s.completed;
-      failed += s.failed;
-      return {
-        worker: lane.index,
-        inFlight: lane.inflight,
-        queued: lane.backlog.length,
-        completed: s.completed,
-        failed: s.failed,
-        stolen: s.stolen,
-        runTime: s.run.summary(),
-        waitTime: s.wait.summary(),
-        utilization: s.utilization(elapsedMs),
-      };
-    });
-    return {
-      uptimeMs: Math.round(elapsedMs),
-      sampleEvery: SAMPLE_EVERY,
-      completed,
-      failed,
-      runTime: run.summary(),
-      waitTime: wait.summary(),
-      workers,
-      inline:
-        this.#inline === null
-          ? null
-          : {
-              inFlight: this.#inline.inflight,
-              completed: this.#inlineCompleted,
-              failed: this.#inlineFailed,
-            },
-    };
+    const inline =
+      this.#inline === null
+        ? null
+        : { inFlight: this.#inline.inflight, completed: this.#inlineCompleted, failed: this.#inlineFailed };
+    return poolStats(this.#lanes, inline, performance.now() - this.#startedAt);
   }
 
   /**

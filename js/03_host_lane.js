@@ -96,13 +96,10 @@ export class HostLane {
 
   /** Publish what was written and wake the worker if it parked. */
   publish() {
-    // Ordering: the wake check follows the publish (PROTOCOL.md, "Waking: worker").
-    if (this.requests.publish() && shouldWake(this.view.i32, L.workerState, L.workerParked, L.workerRunning)) {
-      op_knitting_wake_worker(this.pool, this.index);
-    }
+    if (this.requests.publish()) this.wakeWorker();
   }
 
-  /** The worker waits for ring slots: wake it if it parked. */
+  /** Ordering: after a publish, or after slots were freed for a waiting worker (PROTOCOL.md, "Waking: worker"). */
   wakeWorker() {
     if (shouldWake(this.view.i32, L.workerState, L.workerParked, L.workerRunning)) {
       op_knitting_wake_worker(this.pool, this.index);

@@ -97,3 +97,39 @@ export class LaneStats {
     return Math.min(1, Math.round((busyMs / elapsedMs) * 1000) / 1000);
   }
 }
+
+/** `pool.stats()`: each lane's counters and times, and the pool's totals (the inline lane's counts included). */
+export function poolStats(lanes, inline, elapsedMs) {
+  const run = new Histogram();
+  const wait = new Histogram();
+  let completed = inline?.completed ?? 0;
+  let failed = inline?.failed ?? 0;
+  const workers = lanes.map((lane) => {
+    const s = lane.stats;
+    run.add(s.run);
+    wait.add(s.wait);
+    completed += s.completed;
+    failed += s.failed;
+    return {
+      worker: lane.index,
+      inFlight: lane.inflight,
+      queued: lane.backlog.length,
+      completed: s.completed,
+      failed: s.failed,
+      stolen: s.stolen,
+      runTime: s.run.summary(),
+      waitTime: s.wait.summary(),
+      utilization: s.utilization(elapsedMs),
+    };
+  });
+  return {
+    uptimeMs: Math.round(elapsedMs),
+    sampleEvery: SAMPLE_EVERY,
+    completed,
+    failed,
+    runTime: run.summary(),
+    waitTime: wait.summary(),
+    workers,
+    inline,
+  };
+}

@@ -13,6 +13,7 @@ import {
 } from "ext:core/ops";
 import {
   announcePark,
+  FULL_PASS_EVERY,
   HEADER_ID,
   HEADER_WORD,
   L,
@@ -131,7 +132,7 @@ class WorkerLoop {
     let batches = 0;
     let lastTurn = performance.now();
     for (;;) {
-      if (this.claim() || (this.stealing && (spin.checks & 15) === 0 && this.steal())) {
+      if (this.claim() || (this.stealing && (spin.checks & FULL_PASS_EVERY) === 0 && this.steal())) {
         this.publish();
         spin.found();
         if (++batches >= YIELD_EVERY) {
@@ -168,7 +169,7 @@ class WorkerLoop {
     const { spin, requests } = this;
     for (;;) {
       const next = spin.spin();
-      if (next !== Spin.AGAIN || (spin.checks & 15) === 0 || requests.hasNew()) return next;
+      if (next !== Spin.AGAIN || (spin.checks & FULL_PASS_EVERY) === 0 || requests.hasNew()) return next;
     }
   }
 
@@ -387,8 +388,7 @@ class WorkerLoop {
       backlog.splice(0, moved);
       if (backlog.length === 0) this.responses.setBacklog(false);
     }
-    // Ordering: the wake check follows the publish (PROTOCOL.md, "Waking: host").
-    if (this.responses.publish() && shouldWake(this.i32, L.hostParked, 1, 0)) op_knitting_wake_host(this.token);
+    if (this.responses.publish()) this.wakeHost();
   }
 
   /** Ordering: after the publish (PROTOCOL.md, "Waking: host"). */

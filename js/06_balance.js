@@ -12,8 +12,7 @@ function leastBusy(lanes) {
   let best = null;
   for (let i = 0; i < lanes.length; i++) {
     const lane = lanes[i];
-    // usable(lane), spelled out: this runs on every call.
-    if (lane.failure !== null || lane.respawning || lane.watched) continue;
+    if (!usable(lane)) continue;
     if (best === null || lane.inflight < best.inflight) best = lane;
     if (best.inflight === 0) break;
   }

@@ -294,11 +294,16 @@ class ConsumerWithoutTailRaise extends RingConsumer {
   }
 }
 
-test("model: a worker parks and is woken; every request arrives once, in order, under every schedule", () => {
-  const { executions, failure } = explore(parking(announcePark));
+/** The scenario holds under every schedule explored (and there are many). */
+function holdsUnderEverySchedule(scenario: Scenario) {
+  const { executions, failure } = explore(scenario);
   console.log(`  ${executions} schedules`);
   assertEquals(failure, null);
   assert(executions > 100, `${executions} schedules`);
+}
+
+test("model: a worker parks and is woken; every request arrives once, in order, under every schedule", () => {
+  holdsUnderEverySchedule(parking(announcePark));
 });
 
 test("model: a sleeper that looks before it announces its park loses a wake-up, and the check finds it", () => {
@@ -307,10 +312,7 @@ test("model: a sleeper that looks before it announces its park loses a wake-up, 
 });
 
 test("model: stealing workers take each request once and never one not yet published", () => {
-  const { executions, failure } = explore(stealing(RingConsumer));
-  console.log(`  ${executions} schedules`);
-  assertEquals(failure, null);
-  assert(executions > 100, `${executions} schedules`);
+  holdsUnderEverySchedule(stealing(RingConsumer));
 });
 
 test("model: without raising the cached tail on a head reload, a stealing worker takes an unpublished slot", () => {
