@@ -132,7 +132,7 @@ export interface SingleTaskPool<A, R, Abort extends boolean = false> {
 export type Balancer = "leastBusy" | "roundRobin" | "robinRound" | "firstIdle" | "randomLane" | "firstIdleOrRandom";
 
 export interface PoolOptions {
-  /** Worker threads (default 1). */
+  /** Worker threads: 1 (the default) to 256. */
   threads?: number;
   /** Which worker a call goes to. Default `leastBusy`; setting one turns work stealing off. */
   balancer?: Balancer | { strategy?: Balancer };
@@ -148,7 +148,7 @@ export interface PoolOptions {
     /** Largest single value (default payloadMaxByteLength / 8); bigger ones reject with a RangeError. */
     maxPayloadBytes?: number;
   };
-  /** Abort-aware calls in flight per worker (default 258). */
+  /** Abort-aware calls in flight per worker: 1 to 32,766 (default 258). */
   abortSignalCapacity?: number;
   /** Limits each worker's engine enforces. */
   resourceLimits?: {
