@@ -1,7 +1,8 @@
 // The extension's JS is not compiled into the binary: deno_core reads it
 // from `js/` when the startup snapshot is made. So cargo must rebuild when
 // it changes, and the snapshot cache key must change with it
-// (`KNITTING_JS_DIGEST`, used by `snapshot::cache_dir`).
+// (`KNITTING_JS_DIGEST`, exported as `JS_DIGEST` for knitting_runtime's
+// `snapshot::cache_dir`).
 use std::hash::Hasher;
 
 fn main() {

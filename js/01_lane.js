@@ -7,7 +7,7 @@
 // Every shared word is read and written with `Atomics` (sequentially
 // consistent); the comments at those lines name the ordering they keep.
 // Counters are int32 in memory and wrap; `(a - b) | 0` is the distance.
-import { op_knitting_layout, op_knitting_yield_thread } from "ext:core/ops";
+import { op_knitting_layout, op_knitting_now, op_knitting_yield_thread } from "ext:core/ops";
 
 /** The layout, from Rust (`ext/src/layout.rs`), the one source of the numbers. */
 export const L = op_knitting_layout();
@@ -353,7 +353,7 @@ export class Spinner {
     if ((n & CLOCK_EVERY) !== 0) return Spin.AGAIN;
     // The clock starts at the first look (most waits end before it: a
     // round trip takes a few checks, and reading the clock is an op).
-    const now = performance.now();
+    const now = op_knitting_now();
     if (this.start === 0) {
       this.start = this.roundStart = now;
       return Spin.AGAIN;

@@ -12,6 +12,7 @@ import {
   op_knitting_lane_failure,
   op_knitting_lane_interrupt,
   op_knitting_lane_respawn,
+  op_knitting_now,
   op_knitting_pool_create,
   op_knitting_pool_shutdown,
   op_knitting_turn_event_loop,
@@ -86,7 +87,7 @@ export class HostPool {
   #dispatched = 0;
   #inlineCompleted = 0;
   #inlineFailed = 0;
-  #startedAt = performance.now();
+  #startedAt = op_knitting_now();
   /** Workers take requests queued behind a busy peer. */
   #steal;
 
@@ -201,7 +202,7 @@ export class HostPool {
     }
     c.lane = lane;
     c.arg = arg;
-    if ((++this.#dispatched & (SAMPLE_EVERY - 1)) === 0) c.sentAt = performance.now();
+    if ((++this.#dispatched & (SAMPLE_EVERY - 1)) === 0) c.sentAt = op_knitting_now();
     if (c.task.timeout !== null || this.#options.hardTimeoutMs !== null) {
       if (lane.isReady()) this.#startTimers(c);
       else lane.untimed.push(c);
@@ -406,7 +407,7 @@ export class HostPool {
         else lane.stats.failed++;
         if (c.sentAt !== 0) {
           const micros = responseMicros(word);
-          if (micros >= 0) lane.stats.timed((performance.now() - c.sentAt) * 1000, micros);
+          if (micros >= 0) lane.stats.timed((op_knitting_now() - c.sentAt) * 1000, micros);
         }
         this.#log?.("signals", `reply ${id} ${c.task.key} ${ok ? "ok" : "threw"} from worker ${lane.index}`);
         this.#finish(c, ok, value);
@@ -633,7 +634,7 @@ export class HostPool {
       this.#inline === null
         ? null
         : { inFlight: this.#inline.inflight, completed: this.#inlineCompleted, failed: this.#inlineFailed };
-    return poolStats(this.#lanes, inline, performance.now() - this.#startedAt);
+    return poolStats(this.#lanes, inline, op_knitting_now() - this.#startedAt);
   }
 
   /**

@@ -40,7 +40,7 @@ export function newCall(id, fn, task) {
     hardTimer: null,
     resolve: null,
     reject: null,
-    /** When a timed call (pool.stats()) was dispatched (performance.now()); 0: not timed. */
+    /** When a timed call (pool.stats()) was dispatched (op_knitting_now()); 0: not timed. */
     sentAt: 0,
   };
 }

@@ -5,11 +5,12 @@
 // the one ring implementation in 01_lane.js. PROTOCOL.md has the protocol.
 import {
   op_knitting_lane_buffer,
+  op_knitting_now,
+  op_knitting_turn_event_loop,
   op_knitting_wake_host,
   op_knitting_worker_init,
   op_knitting_worker_park,
   op_knitting_worker_ready,
-  op_knitting_turn_event_loop,
 } from "ext:core/ops";
 import {
   announcePark,
@@ -68,7 +69,7 @@ export async function workerMain() {
     tasks.map((t) => t.abortSignal === true),
   );
   op_knitting_worker_ready(token);
-  log?.("lifecycle", `ready ${performance.now().toFixed(1)} ms after the runtime started`);
+  log?.("lifecycle", `ready ${globalThis.performance?.now().toFixed(1)} ms after the runtime started`);
   await loop.serve();
 }
 
@@ -130,14 +131,14 @@ class WorkerLoop {
   async serve() {
     const { spin, i32 } = this;
     let batches = 0;
-    let lastTurn = performance.now();
+    let lastTurn = op_knitting_now();
     for (;;) {
       if (this.claim() || (this.stealing && (spin.checks & FULL_PASS_EVERY) === 0 && this.steal())) {
         this.publish();
         spin.found();
         if (++batches >= YIELD_EVERY) {
           batches = 0;
-          const now = performance.now();
+          const now = op_knitting_now();
           if (this.asyncPending > 0 || now - lastTurn >= TURN_EVERY_MS) {
             lastTurn = now;
             await op_knitting_turn_event_loop();
@@ -276,10 +277,10 @@ class WorkerLoop {
     }
     if (running === 0) return false;
     if (peer.since === 0) {
-      peer.since = performance.now();
+      peer.since = op_knitting_now();
       return false;
     }
-    return performance.now() - peer.since >= STEAL_AFTER_MS;
+    return op_knitting_now() - peer.since >= STEAL_AFTER_MS;
   }
 
   /** Calls wait behind a busy or starting peer (a parked worker looks again soon). */
@@ -303,7 +304,7 @@ class WorkerLoop {
     const fn = requestTask(word);
     const signal = this.abortAware[fn] ? requestSignal(word) : -1;
     // A timed call (pool.stats()): from here until its task settles.
-    const start = requestTimed(word) ? performance.now() : -1;
+    const start = requestTimed(word) ? op_knitting_now() : -1;
     const i32 = this.i32;
     let result;
     Atomics.store(i32, L.running, (id + 1) | 0);
@@ -338,9 +339,9 @@ class WorkerLoop {
 
   // --- replies out ------------------------------------------------------------
 
-  /** `start`: when a timed call's task began (performance.now()), else -1. */
+  /** `start`: when a timed call's task began (op_knitting_now()), else -1. */
   reply(id, ok, value, start) {
-    const micros = start < 0 ? -1 : (performance.now() - start) * 1000;
+    const micros = start < 0 ? -1 : (op_knitting_now() - start) * 1000;
     if (
       this.holdReplies ||
       this.replyBacklog.length > 0 ||

@@ -1,7 +1,7 @@
 // createPool options and task options: validated and normalised once, with
 // a clear error for a bad value and a one-time warning for an unknown key
 // (the original silently ignores those). Also the debug logger.
-import { op_knitting_debug_env, op_knitting_debug_print } from "ext:core/ops";
+import { op_knitting_debug_env, op_knitting_debug_print, op_knitting_now } from "ext:core/ops";
 import { L } from "ext:deno_knitting/01_lane.js";
 
 const MiB = 1 << 20;
@@ -161,7 +161,7 @@ function bootstrapOption(bootstrap) {
     throw new TypeError("createPool: worker.bootstrap must be an object { href, name?, data? }");
   checkKeys(bootstrap, ["href", "name", "data"], "worker.bootstrap.");
   const { href, name = "default", data = null } = bootstrap;
-  if (typeof href !== "string" && !(href instanceof URL)) {
+  if (typeof href !== "string" && !(typeof URL === "function" && href instanceof URL)) {
     throw new TypeError("createPool: worker.bootstrap.href must be a string or URL (a module path or URL)");
   }
   if (typeof name !== "string")
@@ -301,10 +301,10 @@ export function normalizeTimeout(timeout) {
 export function debugLogger(namespaces, who, token = 0) {
   if (namespaces.length === 0) return null;
   const enabled = new Set(namespaces);
-  const start = performance.now();
+  const start = op_knitting_now();
   return (namespace, message) => {
     if (!enabled.has(namespace)) return;
-    const ms = (performance.now() - start).toFixed(1);
+    const ms = (op_knitting_now() - start).toFixed(1);
     // Straight to stderr: a worker's console may be silenced by its policy.
     op_knitting_debug_print(token, `[${who}·knit·+${ms}ms] ${namespace}: ${message}`);
   };

@@ -3,7 +3,7 @@
 // the first of a burst in a microtask and anything past `batchSize` after a
 // visit to the event loop, so a burst cannot starve timers and I/O.
 // Inline code runs with the host's privileges and cannot be interrupted.
-import { op_knitting_turn_event_loop } from "ext:core/ops";
+import { op_knitting_now, op_knitting_turn_event_loop } from "ext:core/ops";
 
 export class InlineLane {
   /** `complete(call, ok, value)` settles and releases a call. */
@@ -52,7 +52,10 @@ export class InlineLane {
     let result;
     try {
       result = call.task.abortSignal
-        ? f(arg, { hasAborted: () => call.abortRequested, now: () => performance.now() })
+        ? f(arg, {
+            hasAborted: () => call.abortRequested,
+            now: () => (globalThis.performance ? performance.now() : op_knitting_now()),
+          })
         : f(arg);
     } catch (error) {
       return this.complete(call, false, error);

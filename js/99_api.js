@@ -44,6 +44,16 @@ function callerUrl() {
   );
 }
 
+/** Module URLs are resolved with the `URL` global, which deno_core alone
+ *  does not have (deno_web's URL does); without it these APIs say so. */
+function requireUrl(where) {
+  if (typeof URL !== "function") {
+    throw new TypeError(
+      `${where} resolves module URLs with the URL global, which this runtime does not have (add Web APIs' URL, deno_web, to it)`,
+    );
+  }
+}
+
 export function setModuleUrl(url) {
   moduleUrlOverride = url === undefined || url === null ? null : toModuleUrl(String(url));
 }
@@ -53,6 +63,7 @@ export function setModuleUrl(url) {
  *  and UNC paths (`\\server\share\x.ts`) as `file:` URLs; POSIX paths,
  *  relative ones against the working directory. */
 function toModuleUrl(text) {
+  requireUrl("setModuleUrl()");
   const drive = /^[A-Za-z]:[\\/]/.test(text);
   if (drive) return new URL(`file:///${text.replaceAll("\\", "/")}`).href;
   const unc = /^\\\\([^\\]+)\\(.*)$/.exec(text);
@@ -111,6 +122,7 @@ export function importTask({ href, name = "default", ...options } = {}) {
   if (typeof href !== "string" || href === "") {
     throw new TypeError("importTask() needs href, the URL or path of the module to import in the worker");
   }
+  requireUrl("importTask()");
   const url = new URL(href, moduleUrlOverride ?? callerUrl()).href;
   let loaded = null;
   const f = async (arg, toolkit) => {
@@ -149,7 +161,10 @@ function inertPool() {
 export function createPool(options = {}) {
   const settings = normalizePoolOptions(options);
   const bootstrap = settings.worker.bootstrap;
-  if (bootstrap !== null) bootstrap.url = new URL(bootstrap.href, moduleUrlOverride ?? callerUrl()).href;
+  if (bootstrap !== null) {
+    requireUrl("createPool's worker.bootstrap");
+    bootstrap.url = new URL(bootstrap.href, moduleUrlOverride ?? callerUrl()).href;
+  }
   return (tasks) => {
     if (!isMainThread()) return inertPool();
     if (tasks === null || typeof tasks !== "object") {

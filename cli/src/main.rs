@@ -6,16 +6,16 @@ use std::sync::Arc;
 
 use clap::Parser;
 use deno_core::ModuleSpecifier;
-use deno_knitting::snapshot;
-use deno_knitting::snapshot::RuntimeSnapshot;
-use deno_knitting::DenoWorkerFactory;
 use deno_knitting::HostConfig;
 use deno_knitting::KnittingRole;
-use deno_knitting::RuntimeSpec;
 use deno_runtime::deno_permissions::Permissions;
 use deno_runtime::deno_permissions::PermissionsContainer;
 use deno_runtime::permissions::RuntimePermissionDescriptorParser;
 use knitting_permissions::Policy;
+use knitting_runtime::snapshot;
+use knitting_runtime::snapshot::RuntimeSnapshot;
+use knitting_runtime::DenoWorkerFactory;
+use knitting_runtime::RuntimeSpec;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -52,7 +52,7 @@ fn main() {
   let code = match cli.command {
     Command::Run(args) => run(args),
     Command::Policy(PolicyCommand::Explain { file }) => explain(file.as_deref()),
-    Command::Snapshot { dir } => match deno_knitting::snapshot::create(&dir) {
+    Command::Snapshot { dir } => match snapshot::create(&dir) {
       Ok(()) => 0,
       Err(error) => {
         eprintln!("error: could not write the startup snapshot: {error}");
@@ -109,7 +109,7 @@ fn runtime_snapshot() -> Option<&'static RuntimeSnapshot> {
 /// Whether a module's source names the Knitting API in quotes (as an import
 /// does); a cheap look, not a parse.
 fn imports_knitting(source: &str) -> bool {
-  deno_knitting::API_SPECIFIERS
+  deno_knitting::modules::API_SPECIFIERS
     .iter()
     .any(|name| source.contains(&format!("\"{name}\"")) || source.contains(&format!("'{name}'")))
 }
@@ -170,7 +170,7 @@ fn run(args: RunArgs) -> i32 {
     Ok(policy) => policy,
     Err(message) => return usage_error(message),
   };
-  let resolution = match deno_knitting::Resolution::new(deno_knitting::ResolutionOptions {
+  let resolution = match knitting_runtime::Resolution::new(knitting_runtime::ResolutionOptions {
     cwd: cwd.clone(),
     start_dir: path.parent().map(PathBuf::from),
     config: args.config.clone(),
@@ -193,11 +193,11 @@ fn run(args: RunArgs) -> i32 {
       .ok()
       .and_then(|n| n.parse().ok())
       .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get().min(4)));
-    deno_knitting::prewarm::arm(snapshot, count);
+    knitting_runtime::prewarm::arm(snapshot, count);
     // A main module that imports Knitting gets its spares now, while knit
     // makes its own runtime (~20 ms), not only once that import resolves.
     if std::fs::read_to_string(&path).is_ok_and(|source| imports_knitting(&source)) {
-      deno_knitting::prewarm::fire();
+      knitting_runtime::prewarm::fire();
     }
   }
   let host = HostConfig {
@@ -214,13 +214,13 @@ fn run(args: RunArgs) -> i32 {
     .build()
     .expect("tokio runtime");
   let result = tokio.block_on(async {
-    let mut worker = deno_knitting::create_main_worker(RuntimeSpec {
+    let mut worker = knitting_runtime::create_main_worker(RuntimeSpec {
       main_module: main_module.clone(),
       permissions,
       args: args.script_args(),
       resolution,
       extensions: vec![deno_knitting::deno_knitting::init(KnittingRole::Host(host))],
-      role: deno_knitting::LoaderRole::Program,
+      role: knitting_runtime::LoaderRole::Program,
       snapshot,
       unconfigured: None,
       create_params: None,

@@ -34,8 +34,8 @@ use tokio::sync::Notify;
 
 use crate::layout::*;
 use crate::mailbox::LaneMemory;
+use crate::payload::PayloadLimits;
 use crate::payload::PayloadStore;
-use crate::pool::PoolSpec;
 use crate::wake::Doorbell;
 
 /// How long an interrupted worker may take to end before its lane gives up
@@ -71,16 +71,16 @@ pub struct Lane {
 }
 
 impl Lane {
-  pub(crate) fn new(index: u32, host_bell: Arc<Doorbell>, spec: &PoolSpec) -> Self {
+  pub(crate) fn new(index: u32, host_bell: Arc<Doorbell>, abort_slots: u32, payload_limits: PayloadLimits) -> Self {
     Self {
       index,
-      memory: Mutex::new(LaneMemory::new(spec.abort_slots)),
-      abort_slots: spec.abort_slots,
+      memory: Mutex::new(LaneMemory::new(abort_slots)),
+      abort_slots,
       generation: AtomicU32::new(0),
       abandoned: AtomicBool::new(false),
       worker_bell: Doorbell::default(),
       host_bell,
-      payloads: PayloadStore::new(spec.payload_limits()),
+      payloads: PayloadStore::new(payload_limits),
       failure: Mutex::new(None),
       interrupt_reason: Mutex::new(None),
       startup_failures: AtomicU32::new(0),
@@ -248,7 +248,7 @@ impl Lane {
   /// Stop the worker for `reason` (a task past its timeout), and watch that
   /// it ends: one blocked in native code never sees the interrupt, so it is
   /// abandoned and the lane serves again.
-  pub(crate) fn interrupt_for(self: &Arc<Self>, reason: String) -> std::io::Result<()> {
+  pub fn interrupt_for(self: &Arc<Self>, reason: String) -> std::io::Result<()> {
     *self.interrupt_reason.lock().unwrap() = Some(reason);
     self.interrupt();
     let lane = self.clone();

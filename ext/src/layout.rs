@@ -176,10 +176,3 @@ impl Default for JsLayout {
     Self::new()
   }
 }
-
-/// The layout, for the JS side of the protocol.
-#[deno_core::op2]
-#[serde]
-pub fn op_knitting_layout() -> JsLayout {
-  JsLayout::new()
-}

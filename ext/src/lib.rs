@@ -1,43 +1,48 @@
 //! `deno_knitting`: real threads, normal functions. Task pools for deno_core
 //! runtimes: each pool worker is an OS thread with its own JS runtime, and
-//! calls travel through shared-memory mailboxes (see `js/PROTOCOL.md`).
+//! calls travel through shared-memory lanes (see `js/PROTOCOL.md`). This
+//! crate needs deno_core only.
 //!
-//! Add [`deno_knitting`] to a runtime with [`KnittingRole::Host`] and load
-//! modules with [`KnitModuleLoader`]; JS then imports `"knitting"`.
+//! Add [`deno_knitting`] to a runtime with [`KnittingRole::Host`], give it a
+//! [`WorkerRuntimeFactory`] that builds the workers' runtimes, and serve the
+//! [`modules`] from your module loader; JS then imports `"knitting"`.
+//! `knitting_runtime` does all of this with deno_runtime (what `knit`
+//! uses); `examples/embed` does it with a bare `deno_core::JsRuntime`.
 
-mod buffers;
-mod confine;
+// The ground floor: the memory layout, wake-ups, errors.
 mod errors;
-mod lane;
 mod layout;
-mod mailbox;
-mod module_loader;
-mod payload;
-mod pool;
-mod prepare;
-pub mod prewarm;
-mod resolution;
-mod runtime;
-pub mod snapshot;
 mod wake;
+// Lanes: their shared memory, payload buffers, their life worker by worker.
+mod buffers;
+mod lane;
+mod mailbox;
+mod payload;
+// Pools, the worker threads, and the seam to whoever builds runtimes.
+mod interface;
+pub mod modules;
+mod pool;
 mod worker;
+// The ops, over all of the above.
+mod ops;
 
 pub use errors::KnittingError;
+pub use interface::BoxError;
+pub use interface::Warm;
+pub use interface::WarmJob;
+pub use interface::WarmThread;
+pub use interface::WorkerRuntime;
+pub use interface::WorkerRuntimeArgs;
+pub use interface::WorkerRuntimeFactory;
 pub use mailbox::LaneMemory;
-pub use module_loader::KnitModuleLoader;
-pub use module_loader::LoaderRole;
-pub use module_loader::API_SPECIFIERS;
 pub use pool::HostConfig;
-pub use resolution::Resolution;
-pub use resolution::ResolutionOptions;
-pub use resolution::ResolutionSetupError;
-pub use runtime::create_main_worker;
-pub use runtime::create_web_worker_callback;
-pub use runtime::RuntimeSpec;
-pub use worker::BoxError;
-pub use worker::DenoWorkerFactory;
-pub use worker::WorkerRuntimeArgs;
-pub use worker::WorkerRuntimeFactory;
+
+/// A digest of the extension's JS (`js/`), which deno_core reads from the
+/// build tree, not from the binary: a cache of anything made from it (a
+/// startup snapshot) must be keyed by it.
+pub const JS_DIGEST: &str = env!("KNITTING_JS_DIGEST");
+/// Where the extension's JS was when this crate was built.
+pub const JS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../js");
 
 /// Which side of the pools a runtime is.
 pub enum KnittingRole {
@@ -50,28 +55,28 @@ pub enum KnittingRole {
 
 deno_core::extension!(
   deno_knitting,
-  deps = [deno_web],
   ops = [
-    layout::op_knitting_layout,
-    pool::op_knitting_pool_create,
-    pool::op_knitting_lane_buffer,
-    pool::op_knitting_lane_failure,
-    pool::op_knitting_pool_shutdown,
-    pool::op_knitting_lane_respawn,
-    pool::op_knitting_lane_interrupt,
-    pool::op_knitting_debug_env,
-    pool::op_knitting_debug_print,
-    wake::op_knitting_wake_worker,
-    wake::op_knitting_host_park,
-    wake::op_knitting_worker_park,
-    wake::op_knitting_wake_host,
-    wake::op_knitting_turn_event_loop,
-    wake::op_knitting_yield_thread,
-    payload::op_knitting_put_bytes,
-    payload::op_knitting_take_bytes,
-    worker::op_knitting_worker_init,
-    worker::op_knitting_worker_ready,
-    worker::op_knitting_is_worker,
+    ops::op_knitting_layout,
+    ops::op_knitting_pool_create,
+    ops::op_knitting_lane_buffer,
+    ops::op_knitting_lane_failure,
+    ops::op_knitting_pool_shutdown,
+    ops::op_knitting_lane_respawn,
+    ops::op_knitting_lane_interrupt,
+    ops::op_knitting_debug_env,
+    ops::op_knitting_debug_print,
+    ops::op_knitting_wake_worker,
+    ops::op_knitting_host_park,
+    ops::op_knitting_worker_park,
+    ops::op_knitting_wake_host,
+    ops::op_knitting_turn_event_loop,
+    ops::op_knitting_yield_thread,
+    ops::op_knitting_now,
+    ops::op_knitting_put_bytes,
+    ops::op_knitting_take_bytes,
+    ops::op_knitting_worker_init,
+    ops::op_knitting_worker_ready,
+    ops::op_knitting_is_worker,
   ],
   esm_entry_point = "ext:deno_knitting/99_api.js",
   esm = [

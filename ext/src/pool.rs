@@ -1,20 +1,16 @@
-//! Pools and lanes as the host sees them, and the host's ops: create a pool,
-//! hand out a lane's shared memory, report a dead lane, shut down.
+//! Pools as the host sees them: its lanes, how they are made (the policy,
+//! the limits), how a dead worker is replaced, and how a pool shuts down.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Duration;
 use std::time::Instant;
 
-use deno_core::op2;
-use deno_core::v8;
 use deno_core::ModuleSpecifier;
-use deno_core::OpState;
-use deno_runtime::deno_permissions::PermissionsOptions;
+use deno_permissions::PermissionsOptions;
 use knitting_permissions::resolve;
 use knitting_permissions::within_host;
 use knitting_permissions::Context;
@@ -23,16 +19,15 @@ use knitting_permissions::Policy;
 use knitting_permissions::ProgramFiles;
 use knitting_permissions::Resolved;
 use serde::Deserialize;
-use std::sync::atomic::AtomicBool;
 
 use crate::errors::KnittingError;
-pub use crate::lane::Lane;
+use crate::interface::WorkerRuntimeFactory;
+use crate::lane::Lane;
 use crate::layout::*;
 use crate::payload::PayloadLimits;
 use crate::wake::Doorbell;
 use crate::worker::spawn_lane;
-use crate::worker::worker_peer;
-use crate::worker::WorkerRuntimeFactory;
+use crate::worker::PoolInit;
 use crate::worker::WorkerSetup;
 
 /// Files a worker may hold open at once unless its pool says otherwise
@@ -63,7 +58,7 @@ impl Pool {
 
   /// Replace a dead lane's worker; false when the lane keeps failing to
   /// start and stays dead. Blocks until the old thread has ended.
-  fn replace_worker(&self, lane: &Arc<Lane>) -> Result<bool, KnittingError> {
+  pub fn replace_worker(&self, lane: &Arc<Lane>) -> Result<bool, KnittingError> {
     if lane.memory().load(Word::LaneState) != LANE_DEAD || lane.startup_failures() >= MAX_STARTUP_FAILURES {
       return Ok(false);
     }
@@ -87,7 +82,7 @@ impl Pool {
 
   /// Close every lane and wait for the threads; a worker still busy after
   /// the grace period is interrupted, so shutdown never waits on user code.
-  fn close_and_join(&self) {
+  pub fn close_and_join(&self) {
     self.close();
     let deadline = Instant::now() + SHUTDOWN_GRACE;
     while Instant::now() < deadline && self.lanes.iter().any(|lane| lane.is_running()) {
@@ -141,27 +136,76 @@ impl KnittingHost {
       next_id: 1,
     }
   }
-}
 
-pub fn host_pool(state: &OpState, pool: u32) -> Result<Arc<Pool>, KnittingError> {
-  let host = state
-    .try_borrow::<KnittingHost>()
-    .ok_or(KnittingError::PoolsUnavailable("this runtime is not a Knitting host"))?;
-  host.pools.get(&pool).cloned().ok_or(KnittingError::UnknownPool(pool))
-}
-
-/// The lane an op acts on: lane `lane` of the pool (inside a worker, of its
-/// own pool, and only for the worker loop: `pool` must be its token).
-pub fn lane_of(state: &OpState, pool: u32, lane: u32) -> Result<Arc<Lane>, KnittingError> {
-  // In a worker `pool` is the worker loop's token.
-  if let Some(peer) = worker_peer(state, pool, lane) {
-    return peer;
+  pub fn pool(&self, id: u32) -> Result<Arc<Pool>, KnittingError> {
+    self.pools.get(&id).cloned().ok_or(KnittingError::UnknownPool(id))
   }
-  host_pool(state, pool)?
-    .lanes
-    .get(lane as usize)
-    .cloned()
-    .ok_or(KnittingError::UnknownLane { pool, lane })
+
+  /// Forget pool `id` (to shut it down); also whether it was the last one.
+  pub fn remove(&mut self, id: u32) -> (Option<Arc<Pool>>, bool) {
+    let removed = self.pools.remove(&id);
+    (removed, self.pools.is_empty())
+  }
+
+  /// Create a pool: allocate each lane's memory and start its thread.
+  /// Returns at once; workers boot in parallel while calls queue in the
+  /// rings.
+  pub fn create(&mut self, spec: PoolSpec) -> Result<u32, KnittingError> {
+    if !(1..=MAX_THREADS).contains(&spec.threads) {
+      return Err(KnittingError::BadThreadCount {
+        got: spec.threads,
+        max: MAX_THREADS,
+      });
+    }
+    if spec.abort_slots > MAX_ABORT_SLOTS {
+      return Err(KnittingError::BadPoolOption(format!(
+        "abortSignalCapacity must be at most {MAX_ABORT_SLOTS}, got {}",
+        spec.abort_slots
+      )));
+    }
+    let task_modules: Vec<ModuleSpecifier> = spec
+      .modules
+      .iter()
+      .filter_map(|url| ModuleSpecifier::parse(url).ok())
+      .collect();
+    let policy = pool_policy(&self.config, &spec.permission, &task_modules)?;
+    let policy_grants_everything = policy.grants_everything();
+    let host_bell = Arc::new(Doorbell::default());
+    let lanes: Arc<[_]> = (0..spec.threads)
+      .map(|i| Arc::new(Lane::new(i, host_bell.clone(), spec.abort_slots, spec.payload_limits())))
+      .collect();
+    let init = Arc::new(PoolInit {
+      tasks: spec.tasks,
+      worker: spec.worker,
+      console: policy.console,
+    });
+    let pool = Arc::new(Pool {
+      lanes: lanes.clone(),
+      host_bell,
+      setup: Arc::new(WorkerSetup {
+        peers: lanes,
+        factory: self.config.factory.clone(),
+        init,
+        policy: Arc::new(policy),
+        task_modules,
+        max_heap_mb: spec.max_heap_mb,
+        stack_mb: spec.stack_mb,
+        // Task code that may not do everything gets a cap by default, so it
+        // cannot take every descriptor of the process.
+        max_open_files: spec
+          .max_open_files
+          .or((!policy_grants_everything).then_some(DEFAULT_MAX_OPEN_FILES)),
+      }),
+      closed: Mutex::new(false),
+    });
+    for lane in pool.lanes.iter() {
+      pool.start_worker(lane)?;
+    }
+    let id = self.next_id;
+    self.next_id += 1;
+    self.pools.insert(id, pool);
+    Ok(id)
+  }
 }
 
 #[derive(Deserialize)]
@@ -208,68 +252,6 @@ impl PoolSpec {
   }
 }
 
-/// Create a pool: allocate each lane's memory and start its thread. Returns
-/// at once; workers boot in parallel while calls queue in the rings.
-#[op2]
-#[smi]
-pub fn op_knitting_pool_create(state: &mut OpState, #[serde] spec: PoolSpec) -> Result<u32, KnittingError> {
-  if !(1..=MAX_THREADS).contains(&spec.threads) {
-    return Err(KnittingError::BadThreadCount {
-      got: spec.threads,
-      max: MAX_THREADS,
-    });
-  }
-  if spec.abort_slots > MAX_ABORT_SLOTS {
-    return Err(KnittingError::BadPoolOption(format!(
-      "abortSignalCapacity must be at most {MAX_ABORT_SLOTS}, got {}",
-      spec.abort_slots
-    )));
-  }
-  let host = state
-    .try_borrow_mut::<KnittingHost>()
-    .ok_or(KnittingError::PoolsUnavailable(
-      "createPool can only be called in the main thread",
-    ))?;
-  let task_modules: Vec<ModuleSpecifier> = spec
-    .modules
-    .iter()
-    .filter_map(|url| ModuleSpecifier::parse(url).ok())
-    .collect();
-  let policy = pool_policy(&host.config, &spec.permission, &task_modules)?;
-  let policy_grants_everything = policy.grants_everything();
-  let host_bell = Arc::new(Doorbell::default());
-  let lanes: Arc<[_]> = (0..spec.threads)
-    .map(|i| Arc::new(Lane::new(i, host_bell.clone(), &spec)))
-    .collect();
-  let init = Arc::new(serde_json::json!({ "tasks": spec.tasks, "worker": spec.worker, "console": policy.console }));
-  let pool = Arc::new(Pool {
-    lanes: lanes.clone(),
-    host_bell,
-    setup: Arc::new(WorkerSetup {
-      peers: lanes,
-      factory: host.config.factory.clone(),
-      init,
-      policy: Arc::new(policy),
-      task_modules,
-      max_heap_mb: spec.max_heap_mb,
-      stack_mb: spec.stack_mb,
-      // Task code that may not do everything gets a cap by default, so it
-      // cannot take every descriptor of the process.
-      max_open_files: spec
-        .max_open_files
-        .or((!policy_grants_everything).then_some(DEFAULT_MAX_OPEN_FILES)),
-    }),
-    closed: Mutex::new(false),
-  });
-  for lane in pool.lanes.iter() {
-    pool.start_worker(lane)?;
-  }
-  let id = host.next_id;
-  host.next_id += 1;
-  host.pools.insert(id, pool);
-  Ok(id)
-}
-
 /// The pool's policy, resolved here and narrowed to the host's grants. A
 /// policy that asks for more than the host has is told once on stderr.
 fn pool_policy(
@@ -298,97 +280,4 @@ fn pool_policy(
     );
   }
   Ok(resolved)
-}
-
-/// A lane's memory as a SharedArrayBuffer (the worker gets its own lane).
-#[op2]
-pub fn op_knitting_lane_buffer<'s>(
-  scope: &mut v8::PinScope<'s, '_>,
-  state: &OpState,
-  #[smi] pool: u32,
-  #[smi] lane: u32,
-) -> Result<v8::Local<'s, v8::SharedArrayBuffer>, KnittingError> {
-  let store = lane_of(state, pool, lane)?.memory().backing_store();
-  Ok(v8::SharedArrayBuffer::with_backing_store(scope, &store))
-}
-
-/// Why a dead lane died ("" while it lives).
-#[op2]
-#[string]
-pub fn op_knitting_lane_failure(state: &OpState, #[smi] pool: u32, #[smi] lane: u32) -> Result<String, KnittingError> {
-  Ok(lane_of(state, pool, lane)?.failure().unwrap_or_default())
-}
-
-/// Close the pool and resolve once every worker thread has exited.
-#[op2]
-pub async fn op_knitting_pool_shutdown(state: Rc<RefCell<OpState>>, #[smi] pool: u32) -> Result<(), KnittingError> {
-  let (removed, last) = match state.borrow_mut().try_borrow_mut::<KnittingHost>() {
-    Some(host) => (host.pools.remove(&pool), host.pools.is_empty()),
-    None => (None, false),
-  };
-  let Some(pool) = removed else { return Ok(()) };
-  tokio::task::spawn_blocking(move || pool.close_and_join()).await.ok();
-  if last {
-    crate::buffers::release_all();
-  }
-  Ok(())
-}
-
-/// Replace the dead worker of a lane (after the host rejected its calls).
-/// Resolves true once the new worker's thread runs, false when the lane
-/// keeps failing to start and stays dead.
-#[op2]
-pub async fn op_knitting_lane_respawn(
-  state: Rc<RefCell<OpState>>,
-  #[smi] pool: u32,
-  #[smi] lane: u32,
-) -> Result<bool, KnittingError> {
-  let pool = host_pool(&state.borrow(), pool)?;
-  let lane = pool
-    .lanes
-    .get(lane as usize)
-    .cloned()
-    .ok_or(KnittingError::UnknownLane { pool: 0, lane })?;
-  tokio::task::spawn_blocking(move || pool.replace_worker(&lane))
-    .await
-    .unwrap_or(Ok(false))
-}
-
-/// Stop whatever the lane's worker is running (a task past its timeout);
-/// the lane then dies with `reason` and the host replaces its worker.
-#[op2(fast)]
-pub fn op_knitting_lane_interrupt(
-  state: &OpState,
-  #[smi] pool: u32,
-  #[smi] lane: u32,
-  #[string] reason: &str,
-) -> Result<(), KnittingError> {
-  lane_of(state, pool, lane)?
-    .interrupt_for(reason.to_string())
-    .map_err(KnittingError::Spawn)
-}
-
-/// `KNITTING_DEBUG` ("" when unset), for the host, whose own permissions
-/// may deny `Deno.env`. Workers get their namespaces from the host, so task
-/// code cannot read the variable through this op.
-#[op2]
-#[string]
-pub fn op_knitting_debug_env(state: &OpState) -> String {
-  if !state.has::<KnittingHost>() {
-    return String::new();
-  }
-  std::env::var("KNITTING_DEBUG").unwrap_or_default()
-}
-
-/// A debug line to stderr (not through `console`, which a policy may
-/// silence); in a worker only for the worker loop (its token).
-#[op2(fast)]
-pub fn op_knitting_debug_print(state: &OpState, #[smi] token: u32, #[string] line: &str) -> Result<(), KnittingError> {
-  if let Some(worker) = state.try_borrow::<crate::worker::KnittingWorker>() {
-    if worker.token != token {
-      return Err(KnittingError::Refused);
-    }
-  }
-  eprintln!("{line}");
-  Ok(())
 }

@@ -1,90 +1,25 @@
 //! Pool worker threads: one OS thread per lane, one JS runtime per thread
 //! for the thread's whole life (a v8x bug breaks threads that make a second
-//! runtime), and the ops the worker's loop (js/04_worker.js) uses.
+//! runtime), made by the pool's factory and run until its lane closes.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use deno_core::op2;
-use deno_core::Extension;
 use deno_core::ModuleSpecifier;
-use deno_core::OpState;
-use deno_runtime::deno_permissions::PermissionsContainer;
-use deno_runtime::worker::MainWorker;
-use deno_runtime::worker::UnconfiguredRuntime;
+use deno_core::PollEventLoopOptions;
+use serde::Serialize;
 
-use crate::errors::KnittingError;
-use crate::layout::Word;
-use crate::layout::LANE_READY;
-use crate::module_loader::WORKER_URL;
-use crate::pool::Lane;
-use crate::resolution::Resolution;
-use crate::runtime::create_main_worker;
-use crate::runtime::RuntimeSpec;
-use crate::snapshot::RuntimeSnapshot;
-
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// Builds the JS runtime of a pool worker. Called on the worker's own
-/// thread. The runtime must include `args.knitting` among its extensions
-/// and load modules with [`crate::KnitModuleLoader`] (or a loader that
-/// serves its `knit:` modules).
-pub trait WorkerRuntimeFactory: Send + Sync + 'static {
-  fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError>;
-}
-
-pub struct WorkerRuntimeArgs {
-  /// `deno_knitting` set up for this lane.
-  pub knitting: Extension,
-  /// The worker's entry module (`knit:worker`).
-  pub main_module: ModuleSpecifier,
-  /// What task code may touch: the pool's policy within the host's grants,
-  /// a fresh container for this worker. Give it to the runtime.
-  pub permissions: PermissionsContainer,
-  /// The pool's task modules, which the worker imports dynamically itself.
-  pub task_modules: Vec<ModuleSpecifier>,
-  /// A runtime made ahead of time on this thread, with `knitting` already
-  /// in it: build the worker from it (a second runtime on one thread breaks
-  /// the engine).
-  pub unconfigured: Option<UnconfiguredRuntime>,
-  /// The heap limit to make the runtime with (`resourceLimits.maxHeapMb`),
-  /// in bytes; never given with `unconfigured`. The worker loop stops the
-  /// runtime when it comes near (see `limit_heap`).
-  pub max_heap_bytes: Option<usize>,
-  /// The lowest stack address the engine may use (`resourceLimits.stackMb`
-  /// below the stack pointer where the runtime is made, on a thread sized
-  /// for it); never given with `unconfigured`.
-  pub stack_limit: Option<usize>,
-}
-
-/// The default factory: a deno_runtime `MainWorker`, so Web APIs and the
-/// permission-checked `Deno.*` APIs work inside tasks; from a startup
-/// snapshot when one is given (an order of magnitude faster to start).
-pub struct DenoWorkerFactory {
-  pub snapshot: Option<&'static RuntimeSnapshot>,
-  /// How modules are found: the host's, so workers resolve alike.
-  pub resolution: Arc<Resolution>,
-}
-
-impl WorkerRuntimeFactory for DenoWorkerFactory {
-  fn create(&self, args: WorkerRuntimeArgs) -> Result<MainWorker, BoxError> {
-    Ok(create_main_worker(RuntimeSpec {
-      main_module: args.main_module,
-      permissions: args.permissions,
-      args: vec![],
-      resolution: self.resolution.clone(),
-      extensions: vec![args.knitting],
-      role: crate::module_loader::LoaderRole::PoolWorker(args.task_modules),
-      snapshot: self.snapshot,
-      unconfigured: args.unconfigured,
-      create_params: engine_limits(args.max_heap_bytes, args.stack_limit),
-    }))
-  }
-}
+use crate::interface::BoxError;
+use crate::interface::Warm;
+use crate::interface::WarmJob;
+use crate::interface::WorkerRuntimeArgs;
+use crate::interface::WorkerRuntimeFactory;
+use crate::lane::Lane;
+use crate::modules::WORKER_URL;
 
 /// The engine's create params for a worker's limits (None: no limits).
-pub fn engine_limits(max_heap_bytes: Option<usize>, stack_limit: Option<usize>) -> Option<deno_core::v8::CreateParams> {
+fn engine_limits(max_heap_bytes: Option<usize>, stack_limit: Option<usize>) -> Option<deno_core::v8::CreateParams> {
   if max_heap_bytes.is_none() && stack_limit.is_none() {
     return None;
   }
@@ -113,32 +48,27 @@ pub struct KnittingWorker {
   pub generation: u32,
   /// Every lane of the pool (this one included), for work stealing.
   pub peers: Arc<[Arc<Lane>]>,
-  pub init: Arc<serde_json::Value>,
+  pub init: Arc<PoolInit>,
 }
 
-/// Inside a worker: lane `index` of its pool, for the holder of the token.
-pub fn worker_peer(state: &OpState, token: u32, index: u32) -> Option<Result<Arc<Lane>, KnittingError>> {
-  let worker = state.try_borrow::<KnittingWorker>()?;
-  if worker.token != token || worker.generation != worker.lane.generation() {
-    return Some(Err(KnittingError::Refused));
-  }
-  Some(
-    worker
-      .peers
-      .get(index as usize)
-      .cloned()
-      .ok_or(KnittingError::UnknownLane { pool: 0, lane: index }),
-  )
+/// What every worker loop of a pool starts from (js/04_worker.js reads it).
+#[derive(Clone, Serialize)]
+pub struct PoolInit {
+  /// Call index -> where the worker finds the function (made by the host's JS).
+  pub tasks: serde_json::Value,
+  /// Worker tuning (spin, park, result batching, bootstrap; the host's JS).
+  pub worker: serde_json::Value,
+  /// Whether task output is shown (the policy's `console`).
+  pub console: bool,
 }
 
-/// The worker's own lane, for the holder of the token only.
-pub fn worker_lane(state: &OpState, token: u32) -> Result<Arc<Lane>, KnittingError> {
-  let worker = state.try_borrow::<KnittingWorker>().ok_or(KnittingError::NotAWorker)?;
-  // An abandoned worker that woke up no longer owns the lane.
-  if worker.token != token || worker.generation != worker.lane.generation() {
-    return Err(KnittingError::Refused);
-  }
-  Ok(worker.lane.clone())
+/// What one worker loop starts from: its pool's, its lane and its token.
+#[derive(Serialize)]
+pub struct WorkerInit {
+  #[serde(flatten)]
+  pub pool: PoolInit,
+  pub lane: u32,
+  pub token: u32,
 }
 
 /// A random token in the small-integer range ops pass cheaply.
@@ -154,7 +84,7 @@ pub struct WorkerSetup {
   pub peers: Arc<[Arc<Lane>]>,
   pub factory: Arc<dyn WorkerRuntimeFactory>,
   /// The task table and tuning the worker loop reads.
-  pub init: Arc<serde_json::Value>,
+  pub init: Arc<PoolInit>,
   /// The pool's resolved permission policy (within the host's grants).
   pub policy: Arc<knitting_permissions::Resolved>,
   pub task_modules: Vec<ModuleSpecifier>,
@@ -173,7 +103,7 @@ pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32) -> 
   // when a runtime is made, the stack's on a thread sized for it), so a
   // limited pool makes its own.
   let ready = match (setup.max_heap_mb, setup.stack_mb) {
-    (None, None) => crate::prewarm::take(),
+    (None, None) => setup.factory.take_warm_thread(),
     _ => None,
   };
   if let Some(ready) = ready {
@@ -181,7 +111,7 @@ pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32) -> 
     // Now if the thread runs, and again from inside it (a thread that had
     // not started yet names itself knit-prewarm when it does).
     name_thread(&ready.thread, &name);
-    let job: crate::prewarm::Job = Box::new(move |warm| {
+    let job: WarmJob = Box::new(move |warm| {
       name_current_thread(&name);
       lane_body(lane, setup, generation, warm)
     });
@@ -228,7 +158,7 @@ fn name_current_thread(name: &str) {
   }
 }
 
-fn lane_body(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32, warm: Option<crate::prewarm::Warm>) {
+fn lane_body(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32, warm: Option<Warm>) {
   let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_lane(&lane, &setup, generation, warm)));
   let failure = match outcome {
     Ok(Ok(())) => None,
@@ -254,14 +184,9 @@ fn lane_body(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32, warm: Op
   }
 }
 
-fn run_lane(
-  lane: &Arc<Lane>,
-  setup: &WorkerSetup,
-  generation: u32,
-  warm: Option<crate::prewarm::Warm>,
-) -> Result<(), BoxError> {
-  let (tokio, unconfigured) = match warm {
-    Some(warm) => (warm.tokio, Some(warm.runtime)),
+fn run_lane(lane: &Arc<Lane>, setup: &WorkerSetup, generation: u32, warm: Option<Warm>) -> Result<(), BoxError> {
+  let (tokio, prepared) = match warm {
+    Some(warm) => (warm.tokio, warm.prepared),
     None => (
       tokio::runtime::Builder::new_current_thread().enable_all().build()?,
       None,
@@ -269,28 +194,29 @@ fn run_lane(
   };
   // A denial in task code names the pool's policy entry that would allow
   // the access, not a knit flag (this thread runs only this worker).
-  deno_runtime::deno_permissions::set_denial_advice_for_thread(knitting_permissions::pool_denial_advice);
-  crate::confine::confine_thread(
-    !setup.policy.grants_everything(),
-    setup.max_open_files.map(|n| n as usize),
-  );
+  deno_permissions::set_denial_advice_for_thread(knitting_permissions::pool_denial_advice);
   tokio.block_on(async {
     let main_module = ModuleSpecifier::parse(WORKER_URL)?;
     let mut worker = setup.factory.create(WorkerRuntimeArgs {
-      knitting: crate::confine::confined(crate::deno_knitting::init(crate::KnittingRole::PendingWorker)),
+      knitting: crate::deno_knitting::init(crate::KnittingRole::PendingWorker),
       main_module: main_module.clone(),
       permissions: knitting_permissions::container(&setup.policy)?,
+      policy: setup.policy.clone(),
       task_modules: setup.task_modules.clone(),
-      unconfigured,
-      max_heap_bytes: setup.max_heap_mb.map(|mb| mb as usize * MIB),
-      stack_limit: setup.stack_mb.map(|mb| stack_limit_here(mb as usize * MIB)),
+      prepared,
+      max_open_files: setup.max_open_files,
+      create_params: engine_limits(
+        setup.max_heap_mb.map(|mb| mb as usize * MIB),
+        setup.stack_mb.map(|mb| stack_limit_here(mb as usize * MIB)),
+      ),
     })?;
+    let runtime = worker.js_runtime();
     if let Some(mb) = setup.max_heap_mb {
-      limit_heap(&mut worker.js_runtime, lane.clone(), generation, mb);
+      limit_heap(runtime, lane.clone(), generation, mb);
     }
     // The lane, given to the runtime now that it exists (it may have been
     // made before the lane was).
-    worker.js_runtime.op_state().borrow_mut().put(KnittingWorker {
+    runtime.op_state().borrow_mut().put(KnittingWorker {
       token: new_token(),
       token_taken: false,
       lane: lane.clone(),
@@ -298,21 +224,28 @@ fn run_lane(
       peers: setup.peers.clone(),
       init: setup.init.clone(),
     });
-    crate::confine::confine_runtime(&mut worker.js_runtime)?;
-    crate::confine::confine_stdio(
-      &mut worker.js_runtime.op_state().borrow_mut(),
-      matches!(setup.policy.read, knitting_permissions::Access::All),
-      setup.policy.console,
-    )?;
-    lane.set_isolate(worker.js_runtime.v8_isolate().thread_safe_handle());
+    lane.set_isolate(runtime.v8_isolate().thread_safe_handle());
     let interrupted = lane.interruption();
     // Resolves when the worker loop returns, i.e. when the lane closes.
     tokio::select! {
-      outcome = worker.execute_main_module(&main_module) => outcome?,
+      outcome = run_main_module(runtime, &main_module) => outcome?,
       _ = interrupted.notified() => return Err("the worker was interrupted".into()),
     }
     Ok(())
   })
+}
+
+/// Load the worker's entry module and run it and the event loop until the
+/// module's evaluation (the worker loop) ends.
+async fn run_main_module(
+  runtime: &mut deno_core::JsRuntime,
+  main_module: &ModuleSpecifier,
+) -> Result<(), deno_core::error::CoreError> {
+  let id = runtime.load_main_es_module(main_module).await?;
+  let evaluation = runtime.mod_evaluate(id);
+  runtime
+    .with_event_loop_promise(Box::pin(evaluation), PollEventLoopOptions::default())
+    .await
 }
 
 const MIB: usize = 1 << 20;
@@ -335,42 +268,4 @@ fn limit_heap(runtime: &mut deno_core::JsRuntime, lane: Arc<Lane>, generation: u
     // Room to unwind; the engine stops the JS at its next instruction.
     current + 16 * MIB
   });
-}
-
-/// What the worker loop needs to start: its task table, tuning and token.
-/// Once: later calls (task code) are refused.
-#[op2]
-#[serde]
-pub fn op_knitting_worker_init(state: &mut OpState) -> Result<serde_json::Value, KnittingError> {
-  let worker = state
-    .try_borrow_mut::<KnittingWorker>()
-    .ok_or(KnittingError::NotAWorker)?;
-  if std::mem::replace(&mut worker.token_taken, true) {
-    return Err(KnittingError::Refused);
-  }
-  let mut init = serde_json::Value::clone(&worker.init);
-  init["lane"] = worker.lane.index.into();
-  init["token"] = worker.token.into();
-  Ok(init)
-}
-
-/// The worker found its tasks and serves.
-#[op2(fast)]
-pub fn op_knitting_worker_ready(state: &mut OpState, #[smi] token: u32) -> Result<(), KnittingError> {
-  let lane = worker_lane(state, token)?;
-  let _ = lane.memory().word(Word::LaneState).compare_exchange(
-    crate::layout::LANE_STARTING,
-    LANE_READY,
-    std::sync::atomic::Ordering::SeqCst,
-    std::sync::atomic::Ordering::SeqCst,
-  );
-  // The host starts the timeouts of calls queued here once it sees READY.
-  lane.host_bell.ring();
-  Ok(())
-}
-
-/// `isMain` is false inside pool workers.
-#[op2(fast)]
-pub fn op_knitting_is_worker(state: &OpState) -> bool {
-  state.has::<KnittingWorker>()
 }

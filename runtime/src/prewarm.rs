@@ -14,32 +14,24 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::OnceLock;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
+use deno_knitting::KnittingRole;
+use deno_knitting::Warm;
+use deno_knitting::WarmJob;
+use deno_knitting::WarmThread;
 use deno_runtime::worker::UnconfiguredRuntime;
 use deno_runtime::worker::UnconfiguredRuntimeOptions;
 
-use crate::runtime::shared_array_buffer_store;
-use crate::runtime::NpmChecker;
-use crate::runtime::NpmResolver;
-use crate::runtime::Sys;
+use crate::services::shared_array_buffer_store;
+use crate::services::NpmChecker;
+use crate::services::NpmResolver;
+use crate::services::Sys;
 use crate::snapshot::RuntimeSnapshot;
 
-/// A thread's runtime, made from the snapshot and not yet configured, and
-/// the tokio runtime it was made in.
-pub struct Warm {
-  pub tokio: tokio::runtime::Runtime,
-  pub runtime: UnconfiguredRuntime,
-}
-
-/// What a pre-warmed thread runs once it is given a lane.
-pub type Job = Box<dyn FnOnce(Option<Warm>) + Send>;
-
-/// A pre-warmed thread, waiting for its job.
-pub struct Ready {
-  pub jobs: mpsc::Sender<Job>,
-  pub thread: JoinHandle<()>,
+/// A pre-warmed thread, waiting for its job; `warm` once its runtime is made.
+struct Ready {
+  thread: WarmThread,
   warm: Arc<AtomicBool>,
 }
 
@@ -73,7 +65,7 @@ pub fn fire() {
 
 /// A pre-warmed thread for a lane (one whose runtime is ready first), if
 /// any; a replacement starts a little later.
-pub fn take() -> Option<Ready> {
+pub fn take() -> Option<WarmThread> {
   let ready = {
     let mut stash = STASH.lock().unwrap();
     let at = stash
@@ -85,11 +77,11 @@ pub fn take() -> Option<Ready> {
   if let Some(config) = CONFIG.get() {
     spawn_one(config.snapshot, REFILL_DELAY);
   }
-  Some(ready)
+  Some(ready.thread)
 }
 
 fn spawn_one(snapshot: &'static RuntimeSnapshot, delay: Duration) {
-  let (jobs, waiting) = mpsc::channel::<Job>();
+  let (jobs, waiting) = mpsc::channel::<WarmJob>();
   let warm_flag = Arc::new(AtomicBool::new(false));
   let done = warm_flag.clone();
   let thread = std::thread::Builder::new().name("knit-prewarm".into()).spawn(move || {
@@ -109,12 +101,15 @@ fn spawn_one(snapshot: &'static RuntimeSnapshot, delay: Duration) {
             shared_array_buffer_store: Some(shared_array_buffer_store()),
             compiled_wasm_module_store: None,
             // Made for a pool worker: confined like one.
-            additional_extensions: vec![crate::confine::confined(crate::deno_knitting::init(
-              crate::KnittingRole::PendingWorker,
+            additional_extensions: vec![crate::confine::confined(deno_knitting::deno_knitting::init(
+              KnittingRole::PendingWorker,
             ))],
           })
         };
-        Warm { tokio, runtime }
+        Warm {
+          tokio,
+          prepared: Some(Box::new(runtime)),
+        }
       });
     done.store(true, Ordering::SeqCst);
     // Waits for a lane for as long as the process lives.
@@ -124,8 +119,7 @@ fn spawn_one(snapshot: &'static RuntimeSnapshot, delay: Duration) {
   });
   if let Ok(thread) = thread {
     STASH.lock().unwrap().push(Ready {
-      jobs,
-      thread,
+      thread: WarmThread { thread, jobs },
       warm: warm_flag,
     });
   }

@@ -48,9 +48,9 @@ use node_resolver::PackageJsonResolverRc;
 use node_resolver::PackageJsonThreadLocalCache;
 use node_resolver::ResolutionMode;
 
-use crate::runtime::NpmChecker;
-use crate::runtime::NpmResolver;
-use crate::runtime::Sys;
+use crate::services::NpmChecker;
+use crate::services::NpmResolver;
+use crate::services::Sys;
 
 /// Where to look for configuration, as `deno run`'s flags say it.
 #[derive(Debug, Default, Clone)]

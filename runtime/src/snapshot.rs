@@ -16,7 +16,7 @@ use deno_core::ModuleCodeString;
 use serde::Deserialize;
 use serde::Serialize;
 
-use crate::BoxError;
+use deno_knitting::BoxError;
 
 /// A loaded snapshot, for the process's lifetime.
 pub struct RuntimeSnapshot {
@@ -68,7 +68,7 @@ pub fn create(dir: &Path) -> Result<(), BoxError> {
   let output = deno_runtime::snapshot::create_runtime_snapshot(
     partial.clone(),
     Default::default(),
-    vec![crate::deno_knitting::lazy_init()],
+    vec![deno_knitting::deno_knitting::lazy_init()],
   );
   let consumed: std::collections::HashSet<_> = output.consumed_lazy_specifiers.into_iter().collect();
   let mut residual = Vec::new();
@@ -106,7 +106,7 @@ pub fn create(dir: &Path) -> Result<(), BoxError> {
 /// one that cannot be read, so a binary moved away from its build tree says
 /// so instead of failing deep inside the engine.
 pub fn check_sources() -> Result<(), String> {
-  let extension = crate::deno_knitting::lazy_init();
+  let extension = deno_knitting::deno_knitting::lazy_init();
   let files = extension.esm_files.iter().chain(extension.js_files.iter());
   for file in files {
     if let Err(error) = file.load() {
@@ -115,7 +115,7 @@ pub fn check_sources() -> Result<(), String> {
          snapshot: build knit again from its sources (scripts/setup.sh, then cargo build --release -p knit), or run \
          this binary where that tree is",
         file.specifier,
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../js"),
+        deno_knitting::JS_DIR,
       ));
     }
   }
@@ -171,7 +171,7 @@ pub fn cache_dir(exe: &Path, cache_root: &Path) -> Option<PathBuf> {
   Some(cache_root.join(format!(
     "snapshot-{}-{}-{:x}-{:x}",
     env!("CARGO_PKG_VERSION"),
-    env!("KNITTING_JS_DIGEST"),
+    deno_knitting::JS_DIGEST,
     meta.len(),
     modified
   )))

@@ -1,8 +1,10 @@
+// @ts-check
 // The module the embedding program runs: a task, and on the main thread a
-// pool that calls it. Workers import this module too, for `square`.
+// pool that calls it. Workers import this module too, for `square`. Plain
+// JavaScript: the program's loader reads files as they are (no TypeScript).
 import { createPool, isMain, task } from "knitting";
 
-export const square = task({ f: (n: number) => n * n });
+export const square = task({ f: (/** @type {number} */ n) => n * n });
 
 if (isMain) {
   const pool = createPool({ threads: 2 })({ square });

@@ -3,11 +3,10 @@
 
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::OnceLock;
 
 use deno_core::Extension;
 use deno_core::ModuleSpecifier;
-use deno_core::SharedArrayBufferStore;
+use deno_knitting::KnittingRole;
 use deno_runtime::deno_fs::RealFs;
 use deno_runtime::deno_node::NodeExtInitServices;
 use deno_runtime::deno_permissions::PermissionsContainer;
@@ -22,9 +21,6 @@ use deno_runtime::worker::UnconfiguredRuntime;
 use deno_runtime::worker::WorkerOptions;
 use deno_runtime::worker::WorkerServiceOptions;
 use deno_runtime::BootstrapOptions;
-use deno_runtime::FeatureChecker;
-use deno_runtime::UnstableFeatureKind;
-use deno_runtime::UNSTABLE_FEATURES;
 
 use crate::confine::confine_runtime;
 use crate::confine::confine_stdio;
@@ -34,39 +30,12 @@ use crate::confine::confinement;
 use crate::module_loader::KnitModuleLoader;
 use crate::module_loader::LoaderRole;
 use crate::resolution::Resolution;
+use crate::services::feature_checker;
+use crate::services::shared_array_buffer_store;
+use crate::services::NpmChecker;
+use crate::services::NpmResolver;
+use crate::services::Sys;
 use crate::snapshot::RuntimeSnapshot;
-
-pub(crate) type NpmChecker = deno_resolver::npm::DenoInNpmPackageChecker;
-pub(crate) type NpmResolver = deno_resolver::npm::NpmResolver<sys_traits::impls::RealSys>;
-pub(crate) type Sys = sys_traits::impls::RealSys;
-
-/// One store for the whole process, so SharedArrayBuffers posted between
-/// any two isolates stay shared.
-pub(crate) fn shared_array_buffer_store() -> SharedArrayBufferStore {
-  static STORE: OnceLock<SharedArrayBufferStore> = OnceLock::new();
-  STORE.get_or_init(Default::default).clone()
-}
-
-/// Every unstable runtime API on, as `deno run --unstable-*` would have it:
-/// knit has no such flags, and deno_features' default is to end the whole
-/// process (exit 70) when any code, task code included, touches one
-/// (`Deno.listen({ reusePort })`, a Worker's `deno.permissions`). The APIs
-/// keep their permission checks.
-fn feature_checker() -> Arc<FeatureChecker> {
-  static CHECKER: OnceLock<Arc<FeatureChecker>> = OnceLock::new();
-  CHECKER
-    .get_or_init(|| {
-      let mut checker = FeatureChecker::default();
-      for feature in UNSTABLE_FEATURES
-        .iter()
-        .filter(|f| matches!(f.kind, UnstableFeatureKind::Runtime))
-      {
-        checker.enable_feature(feature.name);
-      }
-      Arc::new(checker)
-    })
-    .clone()
-}
 
 /// What a deno_runtime worker needs besides its extensions.
 pub struct RuntimeSpec {
@@ -179,7 +148,9 @@ pub fn create_web_worker_callback(
       // The snapshot holds deno_knitting, so a runtime made from it must
       // have it too (as a worker that serves no pool).
       extensions: match snapshot {
-        Some(_) => vec![confined(crate::deno_knitting::init(crate::KnittingRole::PendingWorker))],
+        Some(_) => vec![confined(deno_knitting::deno_knitting::init(
+          KnittingRole::PendingWorker,
+        ))],
         None => vec![confinement()],
       },
       startup_snapshot: snapshot.map(|s| s.blob),

@@ -34,36 +34,11 @@ use deno_runtime::deno_permissions::PermissionsContainer;
 use node_resolver::analyze::CjsAnalysisSourceProvider;
 use node_resolver::errors::PackageJsonLoadError;
 
+use deno_knitting::modules;
+
 use crate::prepare::prepare;
 use crate::prepare::Prepared;
 use crate::resolution::Resolution;
-
-/// Specifiers that all name the Knitting API module.
-pub const API_SPECIFIERS: &[&str] = &["knitting", "@vixeny/knitting", "jsr:@vixeny/knitting", "npm:knitting"];
-/// The one URL they resolve to, so every importer shares one module instance.
-pub const API_URL: &str = "knit:knitting";
-/// Specifiers of the original's `knitting/utils` helpers, and their URL.
-pub const UTILS_SPECIFIERS: &[&str] = &[
-  "knitting/utils",
-  "@vixeny/knitting/utils",
-  "jsr:@vixeny/knitting/utils",
-  "npm:knitting/utils",
-];
-pub const UTILS_URL: &str = "knit:knitting/utils";
-/// The entry module of a pool worker.
-pub const WORKER_URL: &str = "knit:worker";
-
-// User code may not import `ext:` modules, so these two facades reach the
-// extension through names it installs on globalThis at start-up; the worker
-// entry deletes its own name before any task module runs.
-const API_SOURCE: &str = r#"const api = globalThis[Symbol.for("knitting.api")];
-export const {
-  createPool, task, isMain, importTask, setModuleUrl, Envelope, NumericArray, isNumericArray,
-  PoolClosedError, WorkerCrashedError, TaskTimeoutError, HardTimeoutError, AbortSignalPoolExhaustedError,
-} = api;
-export default api;
-"#;
-const WORKER_SOURCE: &str = r#"await globalThis[Symbol.for("knitting.workerMain")]();"#;
 
 /// Which runtime a loader serves; it decides which modules load unchecked.
 pub enum LoaderRole {
@@ -249,13 +224,12 @@ impl ModuleLoader for KnitModuleLoader {
     referrer: &str,
     kind: ResolutionKind,
   ) -> Result<ModuleSpecifier, ModuleLoaderError> {
-    if API_SPECIFIERS.contains(&specifier) || specifier == API_URL {
-      // The program uses pools: start making worker runtimes now (if armed).
-      crate::prewarm::fire();
-      return Ok(ModuleSpecifier::parse(API_URL).unwrap());
-    }
-    if UTILS_SPECIFIERS.contains(&specifier) || specifier == UTILS_URL {
-      return Ok(ModuleSpecifier::parse(UTILS_URL).unwrap());
+    if let Some(url) = modules::resolve(specifier) {
+      if url.as_str() == modules::API_URL {
+        // The program uses pools: start making worker runtimes now (if armed).
+        crate::prewarm::fire();
+      }
+      return Ok(url);
     }
     let resolved = match ModuleSpecifier::parse(specifier) {
       // The main module, a worker's entry, and URLs of our own schemes are
@@ -301,14 +275,10 @@ impl ModuleLoader for KnitModuleLoader {
     options: ModuleLoadOptions,
   ) -> ModuleLoadResponse {
     match specifier.scheme() {
-      "knit" => ModuleLoadResponse::Sync(match specifier.as_str() {
-        API_URL => Ok(synthetic(API_SOURCE, specifier)),
-        UTILS_URL => Ok(synthetic(include_str!("../../js/utils.js"), specifier)),
-        WORKER_URL => Ok(synthetic(WORKER_SOURCE, specifier)),
-        _ => Err(JsErrorBox::generic(format!(
-          "Cannot load {specifier}: no such knit module"
-        ))),
-      }),
+      "knit" => ModuleLoadResponse::Sync(
+        modules::load(specifier)
+          .ok_or_else(|| JsErrorBox::generic(format!("Cannot load {specifier}: no such knit module"))),
+      ),
       "file" if self.resolution.in_npm_package(specifier) => self.load_npm(
         specifier,
         referrer.map(|r| r.specifier.clone()),
@@ -514,15 +484,6 @@ impl NodeRequireLoader for KnitModuleLoader {
   }
 }
 
-fn synthetic(source: &'static str, specifier: &ModuleSpecifier) -> ModuleSource {
-  ModuleSource::new(
-    ModuleType::JavaScript,
-    ModuleSourceCode::String(FastString::from_static(source)),
-    specifier,
-    None,
-  )
-}
-
 #[cfg(test)]
 mod tests {
   use super::*;
@@ -536,17 +497,17 @@ mod tests {
     })
     .unwrap();
     let loader = KnitModuleLoader::new(resolution, None, LoaderRole::Program);
-    for name in API_SPECIFIERS {
+    for name in modules::API_SPECIFIERS {
       let url = loader
         .resolve(name, "file:///app/main.ts", ResolutionKind::Import)
         .unwrap();
-      assert_eq!(url.as_str(), API_URL);
+      assert_eq!(url.as_str(), modules::API_URL);
     }
-    for name in UTILS_SPECIFIERS {
+    for name in modules::UTILS_SPECIFIERS {
       let url = loader
         .resolve(name, "file:///app/main.ts", ResolutionKind::Import)
         .unwrap();
-      assert_eq!(url.as_str(), UTILS_URL);
+      assert_eq!(url.as_str(), modules::UTILS_URL);
     }
     let relative = loader
       .resolve("./tasks.ts", "file:///app/main.ts", ResolutionKind::Import)
