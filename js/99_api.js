@@ -3,9 +3,9 @@
 // User code reaches it as the `knitting` module (a facade over the frozen
 // object installed below); the internals above stay module-private.
 import { op_knitting_is_worker } from "ext:core/ops";
-import { HostPool } from "ext:deno_knitting/03_host.js";
-import { TASK_BRAND, workerMain } from "ext:deno_knitting/04_worker.js";
-import { normalizePoolOptions, normalizeTimeout } from "ext:deno_knitting/05_options.js";
+import { HostPool } from "ext:deno_knitting/08_host.js";
+import { TASK_BRAND, workerMain } from "ext:deno_knitting/08_worker.js";
+import { normalizePoolOptions, normalizeTimeout } from "ext:deno_knitting/03_options.js";
 import {
   AbortSignalPoolExhaustedError,
   Envelope,

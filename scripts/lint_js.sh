@@ -6,7 +6,7 @@
 # cache next to the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools="${KNITTING_CACHE:-$HOME/.cache/knitting}/tsc"
+tools="${KNIT_CACHE:-$HOME/.cache/knitting}/tsc"
 if [ ! -x "$tools/node_modules/.bin/tsc" ] || [ ! -x "$tools/node_modules/.bin/prettier" ]; then
   npm install --silent --no-audit --no-fund --prefix "$tools" typescript@5.9 prettier@3.10.1 >/dev/null
 fi

@@ -41,6 +41,11 @@ if [ ${#files[@]} -eq 0 ]; then
   # The Rust tests and the type check only with the whole suite.
   if [ ${#filter[@]} -eq 0 ]; then
     cargo test --release --workspace || exit 1
+    # The extension needs deno_core only (deno_runtime is knitting_runtime's).
+    if cargo tree -p deno_knitting -e normal | grep -q "deno_runtime"; then
+      echo "!! deno_knitting depends on deno_runtime (cargo tree -p deno_knitting)"
+      exit 1
+    fi
     bash scripts/typecheck.sh || exit 1
     bash scripts/lint_js.sh || exit 1
     # The v8 build type-checks without downloading V8 (docs.rs mode): it

@@ -61,13 +61,13 @@ test("a truncated snapshot in the cache is made again, not loaded (it aborted ev
   const cache = await Deno.makeTempDir();
   try {
     const hello = new URL("../examples/hello.ts", import.meta.url).pathname;
-    const first = await knit(["run", hello], { env: { KNITTING_CACHE: cache }, seconds: 120 });
+    const first = await knit(["run", hello], { env: { KNIT_CACHE: cache }, seconds: 120 });
     assertEquals(first.stdout, "hello world\n", first.stderr);
     const dir = [...Deno.readDirSync(cache)].find((entry) => entry.name.startsWith("snapshot-"))!.name;
     const blob = `${cache}/${dir}/runtime.snap`;
     const size = Deno.statSync(blob).size;
     Deno.truncateSync(blob, Math.floor(size / 2));
-    const second = await knit(["run", hello], { env: { KNITTING_CACHE: cache }, seconds: 120 });
+    const second = await knit(["run", hello], { env: { KNIT_CACHE: cache }, seconds: 120 });
     assertEquals(second.code, 0, second.stderr);
     assertEquals(second.stdout, "hello world\n");
     assertEquals(Deno.statSync(blob).size, size, "the snapshot was made again");

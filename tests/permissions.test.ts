@@ -101,7 +101,7 @@ test("Deno.exit in a task rejects that call; the process and the worker go on", 
   assertEquals(await strict.call.ping(), "pong");
 });
 
-test("task code cannot use the knitting ops (the mailboxes), also after lazy modules load", async () => {
+test("task code cannot use the knitting ops (the lanes), also after lazy modules load", async () => {
   assertEquals(await strict.call.reachOps(), []);
   await strict.call.fetchAny("http://127.0.0.1:9/");
   assertEquals(await strict.call.reachOps(), []);

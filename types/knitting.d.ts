@@ -163,7 +163,7 @@ export interface PoolOptions {
      *  RangeError and the worker serves on. `stackSizeMb` (Node, piscina) is the same. */
     stackMb?: number;
     stackSizeMb?: number;
-    /** Files each worker may hold open at once (default 1024; no cap under "unsafe").
+    /** Files each worker may hold open at once (default 1024; no cap under "unsafe" when knit denies nothing).
      *  One more open fails with "Too many open files: this worker holds N, its limit". */
     maxOpenFiles?: number;
   };

@@ -76,7 +76,7 @@ fn runtime_snapshot() -> Option<&'static RuntimeSnapshot> {
     return None;
   }
   let exe = std::env::current_exe().ok()?;
-  let root = std::env::var_os("KNITTING_CACHE")
+  let root = std::env::var_os("KNIT_CACHE")
     .map(PathBuf::from)
     .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/knitting")))?;
   let dir = snapshot::cache_dir(&exe, &root)?;

@@ -32,8 +32,8 @@ use std::time::Instant;
 use deno_core::v8;
 use tokio::sync::Notify;
 
+use crate::lane_memory::LaneMemory;
 use crate::layout::*;
-use crate::mailbox::LaneMemory;
 use crate::payload::PayloadLimits;
 use crate::payload::PayloadStore;
 use crate::wake::Doorbell;

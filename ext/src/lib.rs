@@ -16,7 +16,7 @@ mod wake;
 // Lanes: their shared memory, payload buffers, their life worker by worker.
 mod buffers;
 mod lane;
-mod mailbox;
+mod lane_memory;
 mod payload;
 // Pools, the worker threads, and the seam to whoever builds runtimes.
 mod interface;
@@ -34,7 +34,7 @@ pub use interface::WarmThread;
 pub use interface::WorkerRuntime;
 pub use interface::WorkerRuntimeArgs;
 pub use interface::WorkerRuntimeFactory;
-pub use mailbox::LaneMemory;
+pub use lane_memory::LaneMemory;
 pub use pool::HostConfig;
 
 /// A digest of the extension's JS (`js/`), which deno_core reads from the
@@ -84,14 +84,14 @@ deno_core::extension!(
     "00_values.js",
     "01_lane.js",
     "02_codec.js",
-    "03_host.js",
-    "03_host_lane.js",
-    "03_host_stats.js",
-    "04_worker.js",
-    "04_worker_tasks.js",
-    "05_options.js",
-    "06_balance.js",
-    "07_inline.js",
+    "03_options.js",
+    "04_balance.js",
+    "05_inline.js",
+    "06_host_stats.js",
+    "06_worker_tasks.js",
+    "07_host_lane.js",
+    "08_host.js",
+    "08_worker.js",
     "99_api.js"
   ],
   options = { role: KnittingRole },

@@ -11,10 +11,6 @@ use std::time::Instant;
 
 use deno_core::ModuleSpecifier;
 use deno_permissions::PermissionsOptions;
-use knitting_permissions::resolve;
-use knitting_permissions::within_host;
-use knitting_permissions::Context;
-use knitting_permissions::HostGrants;
 use knitting_permissions::Policy;
 use knitting_permissions::ProgramFiles;
 use knitting_permissions::Resolved;
@@ -212,9 +208,9 @@ impl KnittingHost {
 #[serde(rename_all = "camelCase")]
 pub struct PoolSpec {
   pub threads: u32,
-  /// Call index -> where the worker finds the function; read by js/04_worker.js.
+  /// Call index -> where the worker finds the function; read by js/08_worker.js.
   pub tasks: serde_json::Value,
-  /// Worker tuning (spin, park, result batching); read by js/04_worker.js.
+  /// Worker tuning (spin, park, result batching); read by js/08_worker.js.
   pub worker: serde_json::Value,
   /// Abort-aware calls each lane can hold at once (`abortSignalCapacity`).
   pub abort_slots: u32,
@@ -265,12 +261,9 @@ fn pool_policy(
     value => Policy::from_json(value).map_err(|e| KnittingError::BadPolicy(e.to_string()))?,
   };
   let files = task_modules.iter().filter_map(|url| url.to_file_path().ok()).collect();
-  let context = Context::from_process(files, config.program_files.list())
-    .map_err(|e| KnittingError::BadPolicy(format!("cannot read the current directory: {e}")))?;
-  let (resolved, narrowed) = within_host(
-    resolve(&policy, &context),
-    &HostGrants::from_options(&config.permissions, &context),
-  );
+  let (resolved, narrowed) =
+    knitting_permissions::pool_policy(&policy, &config.permissions, files, config.program_files.list())
+      .map_err(|e| KnittingError::BadPolicy(format!("cannot read the current directory: {e}")))?;
   static TOLD: AtomicBool = AtomicBool::new(false);
   if explicit && !narrowed.is_empty() && !TOLD.swap(true, Ordering::SeqCst) {
     eprintln!(

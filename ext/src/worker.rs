@@ -51,7 +51,7 @@ pub struct KnittingWorker {
   pub init: Arc<PoolInit>,
 }
 
-/// What every worker loop of a pool starts from (js/04_worker.js reads it).
+/// What every worker loop of a pool starts from (js/08_worker.js reads it).
 #[derive(Clone, Serialize)]
 pub struct PoolInit {
   /// Call index -> where the worker finds the function (made by the host's JS).
@@ -108,8 +108,8 @@ pub fn spawn_lane(lane: Arc<Lane>, setup: Arc<WorkerSetup>, generation: u32) -> 
   };
   if let Some(ready) = ready {
     let name = format!("knit-worker-{}", lane.index);
-    // Now if the thread runs, and again from inside it (a thread that had
-    // not started yet names itself knit-prewarm when it does).
+    // Now if the thread runs, and again from inside it (a warm thread that
+    // had not started yet names itself when it does).
     name_thread(&ready.thread, &name);
     let job: WarmJob = Box::new(move |warm| {
       name_current_thread(&name);

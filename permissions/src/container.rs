@@ -12,8 +12,9 @@ use std::sync::Arc;
 use deno_permissions::*;
 use sys_traits::impls::RealSys;
 
+use crate::capability::Access;
+use crate::capability::Capability;
 use crate::resolve::canonical;
-use crate::resolve::Access;
 use crate::resolve::Resolved;
 
 /// How a path or a name is written in `deno_permissions` options.
@@ -33,37 +34,46 @@ impl OptionText for String {
   }
 }
 
-fn allow<T: OptionText>(access: &Access<T>) -> Option<Vec<String>> {
-  match access {
-    _ if access.is_nothing() => None,
-    Access::Only(list) => Some(list.iter().map(OptionText::option_text).collect()),
+/// A capability as `deno_permissions` options: the allow (`None` = not
+/// granted, `Some([])` = all, a list = those) and the deny list.
+fn options<T: OptionText>(capability: &Capability<T>) -> (Option<Vec<String>>, Option<Vec<String>>) {
+  let texts = |list: &[T]| list.iter().map(OptionText::option_text).collect();
+  let allow = match &capability.allow {
+    access if access.is_nothing() => None,
+    Access::Only(list) => Some(texts(list)),
     _ => Some(vec![]),
-  }
+  };
+  let deny = (!capability.deny.is_empty()).then(|| texts(&capability.deny));
+  (allow, deny)
 }
 
-fn deny<T: OptionText>(list: &[T]) -> Option<Vec<String>> {
-  (!list.is_empty()).then(|| list.iter().map(OptionText::option_text).collect())
-}
-
-/// The policy in `deno_permissions` terms (`None` = not granted, `Some([])`
-/// = all, a list = those), never prompting.
+/// The policy in `deno_permissions` terms, never prompting.
 pub fn to_options(policy: &Resolved) -> PermissionsOptions {
+  let grants = &policy.grants;
+  let (allow_read, deny_read) = options(&grants.read);
+  let (allow_write, deny_write) = options(&grants.write);
+  let (allow_ffi, deny_ffi) = options(&grants.ffi);
+  let (allow_net, deny_net) = options(&grants.net);
+  let (allow_env, deny_env) = options(&grants.env);
+  let (allow_run, deny_run) = options(&grants.run);
+  let (allow_sys, deny_sys) = options(&grants.sys);
+  let (allow_import, _) = options(&grants.import);
   PermissionsOptions {
-    allow_read: allow(&policy.read),
-    deny_read: deny(&policy.deny_read),
-    allow_write: allow(&policy.write),
-    deny_write: deny(&policy.deny_write),
-    allow_net: allow(&policy.net),
-    deny_net: deny(&policy.deny_net),
-    allow_env: allow(&policy.env),
-    deny_env: deny(&policy.deny_env),
-    allow_run: allow(&policy.run),
-    deny_run: deny(&policy.deny_run),
-    allow_ffi: allow(&policy.ffi),
-    deny_ffi: deny(&policy.deny_ffi),
-    allow_sys: allow(&policy.sys),
-    deny_sys: deny(&policy.deny_sys),
-    allow_import: allow(&policy.import),
+    allow_read,
+    deny_read,
+    allow_write,
+    deny_write,
+    allow_net,
+    deny_net,
+    allow_env,
+    deny_env,
+    allow_run,
+    deny_run,
+    allow_ffi,
+    deny_ffi,
+    allow_sys,
+    deny_sys,
+    allow_import,
     deny_import: None,
     ignore_env: None,
     ignore_read: None,

@@ -5,30 +5,15 @@ use std::path::PathBuf;
 
 use deno_permissions::PermissionsOptions;
 
-use crate::resolve::Access;
+use crate::capability::Access;
+use crate::capability::Capability;
+use crate::capability::Grants;
+use crate::policy::Policy;
+use crate::resolve::resolve;
 use crate::resolve::Context;
 use crate::resolve::Resolved;
 
-/// What the host process may do, in the same terms as a resolved policy.
-#[derive(Clone, Debug)]
-pub struct HostGrants {
-  read: Access<PathBuf>,
-  write: Access<PathBuf>,
-  net: Access<String>,
-  env: Access<String>,
-  run: Access<String>,
-  ffi: Access<PathBuf>,
-  sys: Access<String>,
-  import: Access<String>,
-  deny_read: Vec<PathBuf>,
-  deny_write: Vec<PathBuf>,
-  deny_net: Vec<String>,
-  deny_env: Vec<String>,
-  deny_run: Vec<String>,
-  deny_ffi: Vec<PathBuf>,
-  deny_sys: Vec<String>,
-}
-
+/// What `--allow-x` means: absent, nothing; empty, everything; else a list.
 fn names(option: &Option<Vec<String>>) -> Access<String> {
   match option {
     None => Access::Nothing,
@@ -37,37 +22,53 @@ fn names(option: &Option<Vec<String>>) -> Access<String> {
   }
 }
 
-fn paths(option: &Option<Vec<String>>, context: &Context) -> Access<PathBuf> {
-  match names(option) {
-    Access::Only(list) => Access::Only(list.iter().map(|p| context.path(p)).collect()),
-    Access::All => Access::All,
-    Access::Nothing => Access::Nothing,
+fn name_capability(allow: &Option<Vec<String>>, deny: &Option<Vec<String>>) -> Capability<String> {
+  Capability {
+    allow: names(allow),
+    deny: deny.clone().unwrap_or_default(),
   }
 }
 
-impl HostGrants {
-  /// The host's grants from its `deno_permissions` options (paths resolved
-  /// in `context`). Deno's default import hosts count as granted imports.
-  pub fn from_options(options: &PermissionsOptions, context: &Context) -> Self {
-    let list = |option: &Option<Vec<String>>| option.clone().unwrap_or_default();
-    Self {
-      read: paths(&options.allow_read, context),
-      write: paths(&options.allow_write, context),
-      net: names(&options.allow_net),
-      env: names(&options.allow_env),
-      run: names(&options.allow_run),
-      ffi: paths(&options.allow_ffi, context),
-      sys: names(&options.allow_sys),
-      import: names(&options.allow_import),
-      deny_read: list(&options.deny_read).iter().map(|p| context.path(p)).collect(),
-      deny_write: list(&options.deny_write).iter().map(|p| context.path(p)).collect(),
-      deny_net: list(&options.deny_net),
-      deny_env: list(&options.deny_env),
-      deny_run: list(&options.deny_run),
-      deny_ffi: list(&options.deny_ffi).iter().map(|p| context.path(p)).collect(),
-      deny_sys: list(&options.deny_sys),
-    }
+fn path_capability(allow: &Option<Vec<String>>, deny: &Option<Vec<String>>, context: &Context) -> Capability<PathBuf> {
+  let paths = |list: &[String]| list.iter().map(|p| context.path(p)).collect();
+  Capability {
+    allow: match names(allow) {
+      Access::Only(list) => Access::Only(paths(&list)),
+      Access::All => Access::All,
+      Access::Nothing => Access::Nothing,
+    },
+    deny: paths(deny.as_deref().unwrap_or_default()),
   }
+}
+
+/// The host's grants from its `deno_permissions` options (paths resolved
+/// in `context`).
+pub fn host_grants(options: &PermissionsOptions, context: &Context) -> Grants {
+  Grants {
+    read: path_capability(&options.allow_read, &options.deny_read, context),
+    write: path_capability(&options.allow_write, &options.deny_write, context),
+    ffi: path_capability(&options.allow_ffi, &options.deny_ffi, context),
+    net: name_capability(&options.allow_net, &options.deny_net),
+    env: name_capability(&options.allow_env, &options.deny_env),
+    run: name_capability(&options.allow_run, &options.deny_run),
+    sys: name_capability(&options.allow_sys, &options.deny_sys),
+    import: Capability::only(names(&options.allow_import)),
+  }
+}
+
+/// The policy of one pool, the one entry point for it: `policy` resolved
+/// where the process runs (the pool's task modules readable, the program's
+/// files not writable) and narrowed to what the host may do (its
+/// `deno_permissions` options). Also the capabilities the policy asked for
+/// and did not fully get, for the caller to tell the user.
+pub fn pool_policy(
+  policy: &Policy,
+  host: &PermissionsOptions,
+  task_modules: Vec<PathBuf>,
+  program_files: Vec<PathBuf>,
+) -> std::io::Result<(Resolved, Vec<&'static str>)> {
+  let context = Context::from_process(task_modules, program_files)?;
+  Ok(within_host(resolve(policy, &context), &host_grants(host, &context)))
 }
 
 /// Paths both allow: a policy path inside a host path stays; a host path
@@ -124,54 +125,43 @@ fn joined<T: Clone + Eq + std::hash::Hash>(mut a: Vec<T>, b: &[T]) -> Vec<T> {
   a
 }
 
-/// `intersect(asked, has)`, noting `name` in `narrowed` when that took
-/// something away.
-fn narrow<T: PartialEq>(
+/// A capability both allow: the intersection of the allows (`intersect`),
+/// the union of the denies; `name` is noted in `narrowed` when the host took
+/// something of the allow away.
+fn narrow<T: Clone + Eq + std::hash::Hash>(
   name: &'static str,
-  asked: &Access<T>,
-  has: &Access<T>,
+  asked: Capability<T>,
+  has: &Capability<T>,
   intersect: fn(&Access<T>, &Access<T>) -> Access<T>,
   narrowed: &mut Vec<&'static str>,
-) -> Access<T> {
-  let got = intersect(asked, has);
-  if &got != asked {
+) -> Capability<T> {
+  let allow = intersect(&asked.allow, &has.allow);
+  if allow != asked.allow {
     narrowed.push(name);
   }
-  got
+  Capability {
+    allow,
+    deny: joined(asked.deny, &has.deny),
+  }
 }
 
 /// Narrow a policy to what the host has. Returns the narrowed policy and the
 /// capabilities the policy asked for but did not fully get.
-pub fn within_host(policy: Resolved, host: &HostGrants) -> (Resolved, Vec<&'static str>) {
+pub fn within_host(policy: Resolved, host: &Grants) -> (Resolved, Vec<&'static str>) {
   let mut narrowed = Vec::new();
   let n = &mut narrowed;
-  let read = narrow("read", &policy.read, &host.read, intersect_paths, n);
-  let write = narrow("write", &policy.write, &host.write, intersect_paths, n);
-  let ffi = narrow("ffi", &policy.ffi, &host.ffi, intersect_paths, n);
-  let net = narrow("net", &policy.net, &host.net, intersect_names, n);
-  let env = narrow("env", &policy.env, &host.env, intersect_names, n);
-  let run = narrow("run", &policy.run, &host.run, intersect_names, n);
-  let sys = narrow("sys", &policy.sys, &host.sys, intersect_names, n);
-  let import = narrow("import", &policy.import, &host.import, intersect_names, n);
-  let resolved = Resolved {
-    read,
-    write,
-    ffi,
-    net,
-    env,
-    run,
-    sys,
-    import,
-    deny_read: joined(policy.deny_read, &host.deny_read),
-    deny_write: joined(policy.deny_write, &host.deny_write),
-    deny_net: joined(policy.deny_net, &host.deny_net),
-    deny_env: joined(policy.deny_env, &host.deny_env),
-    deny_run: joined(policy.deny_run, &host.deny_run),
-    deny_ffi: joined(policy.deny_ffi, &host.deny_ffi),
-    deny_sys: joined(policy.deny_sys, &host.deny_sys),
-    ..policy
+  let asked = policy.grants;
+  let grants = Grants {
+    read: narrow("read", asked.read, &host.read, intersect_paths, n),
+    write: narrow("write", asked.write, &host.write, intersect_paths, n),
+    ffi: narrow("ffi", asked.ffi, &host.ffi, intersect_paths, n),
+    net: narrow("net", asked.net, &host.net, intersect_names, n),
+    env: narrow("env", asked.env, &host.env, intersect_names, n),
+    run: narrow("run", asked.run, &host.run, intersect_names, n),
+    sys: narrow("sys", asked.sys, &host.sys, intersect_names, n),
+    import: narrow("import", asked.import, &host.import, intersect_names, n),
   };
-  (resolved, narrowed)
+  (Resolved { grants, ..policy }, narrowed)
 }
 
 #[cfg(test)]
@@ -179,8 +169,6 @@ mod tests {
   use std::path::Path;
 
   use super::*;
-  use crate::policy::Policy;
-  use crate::resolve::resolve;
 
   fn context() -> Context {
     Context {
@@ -191,8 +179,8 @@ mod tests {
     }
   }
 
-  fn host(options: PermissionsOptions) -> HostGrants {
-    HostGrants::from_options(&options, &context())
+  fn host(options: PermissionsOptions) -> Grants {
+    host_grants(&options, &context())
   }
 
   #[test]
@@ -205,8 +193,10 @@ mod tests {
         ..Default::default()
       }),
     );
-    assert_eq!(got.read, Access::Only(vec![PathBuf::from("/project")]));
-    assert!(got.net.is_nothing() && got.env.is_nothing() && got.run.is_nothing());
+    assert_eq!(got.grants.read.allow, Access::Only(vec![PathBuf::from("/project")]));
+    assert!(
+      got.grants.net.allow.is_nothing() && got.grants.env.allow.is_nothing() && got.grants.run.allow.is_nothing()
+    );
     assert_eq!(
       narrowed,
       vec!["read", "write", "ffi", "net", "env", "run", "sys", "import"]
@@ -236,8 +226,8 @@ mod tests {
       }),
     );
     assert!(narrowed.is_empty(), "{narrowed:?}");
-    assert_eq!(got.read, policy.read);
-    assert!(got.deny_read.contains(&PathBuf::from("/project/secret")));
+    assert_eq!(got.grants.read.allow, policy.grants.read.allow);
+    assert!(got.grants.read.deny.contains(&PathBuf::from("/project/secret")));
     assert!(Path::new("/project/secret").starts_with("/project"));
   }
 

@@ -2,11 +2,13 @@
 //! policy (`"strict"` by default, `"unsafe"`, `"custom"`, or an object)
 //! is parsed ([`Policy`]), resolved against the working directory and
 //! the pool's task modules ([`resolve`]), narrowed to what the
-//! `knit` process itself may do ([`within_host`]), and turned into a
+//! `knit` process itself may do ([`within_host`]) (both: [`pool_policy`]),
+//! per capability ([`Capability`]: what it allows and denies), and turned into a
 //! `deno_permissions` container per worker ([`container`]), which Deno's own
 //! checks then enforce inside the worker, without prompts.
 
 mod advice;
+mod capability;
 mod container;
 mod explain;
 mod host;
@@ -15,12 +17,16 @@ mod program;
 mod resolve;
 
 pub use advice::pool_denial_advice;
+pub use capability::Access;
+pub use capability::Capability;
+pub use capability::Grants;
 pub use container::container;
 pub use container::to_options;
 pub use container::CanonicalPathParser;
 pub use explain::explain;
+pub use host::host_grants;
+pub use host::pool_policy;
 pub use host::within_host;
-pub use host::HostGrants;
 pub use policy::Grant;
 pub use policy::Mode;
 pub use policy::Policy;
@@ -28,7 +34,6 @@ pub use policy::PolicyObject;
 pub use program::ProgramFiles;
 pub use resolve::canonical;
 pub use resolve::resolve;
-pub use resolve::Access;
 pub use resolve::Context;
 pub use resolve::Resolved;
 

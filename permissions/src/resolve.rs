@@ -6,63 +6,27 @@ use std::path::Component;
 use std::path::Path;
 use std::path::PathBuf;
 
+use crate::capability::Access;
+use crate::capability::Capability;
+use crate::capability::Grants;
 use crate::policy::Grant;
 use crate::policy::Mode;
 use crate::policy::OneOrMany;
 use crate::policy::Policy;
 
-/// What one capability allows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Access<T> {
-  Nothing,
-  All,
-  Only(Vec<T>),
-}
-
-impl<T> Access<T> {
-  pub fn is_nothing(&self) -> bool {
-    matches!(self, Access::Nothing) || matches!(self, Access::Only(list) if list.is_empty())
-  }
-}
-
 /// The resolved policy of one pool: what its workers may touch.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resolved {
   pub mode: Mode,
-  pub read: Access<PathBuf>,
-  pub deny_read: Vec<PathBuf>,
-  pub write: Access<PathBuf>,
-  pub deny_write: Vec<PathBuf>,
-  pub net: Access<String>,
-  pub deny_net: Vec<String>,
-  pub env: Access<String>,
-  pub deny_env: Vec<String>,
-  pub run: Access<String>,
-  pub deny_run: Vec<String>,
-  pub ffi: Access<PathBuf>,
-  pub deny_ffi: Vec<PathBuf>,
-  pub sys: Access<String>,
-  pub deny_sys: Vec<String>,
-  pub import: Access<String>,
+  pub grants: Grants,
   /// Whether task code's console output is shown.
   pub console: bool,
 }
 
 impl Resolved {
-  /// Whether nothing is checked at all (then Deno hands paths over as they
-  /// were asked for, symlinks and all, instead of resolved).
+  /// Whether nothing is checked at all (see [`Grants::are_everything`]).
   pub fn grants_everything(&self) -> bool {
-    fn all<T>(access: &Access<T>) -> bool {
-      matches!(access, Access::All)
-    }
-    all(&self.read)
-      && all(&self.write)
-      && all(&self.net)
-      && all(&self.env)
-      && all(&self.run)
-      && all(&self.ffi)
-      && all(&self.sys)
-      && all(&self.import)
+    self.grants.are_everything()
   }
 }
 
@@ -196,21 +160,7 @@ pub fn resolve(policy: &Policy, context: &Context) -> Resolved {
   if mode == Mode::Unsafe {
     return Resolved {
       mode,
-      read: Access::All,
-      deny_read: vec![],
-      write: Access::All,
-      deny_write: vec![],
-      net: Access::All,
-      deny_net: vec![],
-      env: Access::All,
-      deny_env: vec![],
-      run: Access::All,
-      deny_run: vec![],
-      ffi: Access::All,
-      deny_ffi: vec![],
-      sys: Access::All,
-      deny_sys: vec![],
-      import: Access::All,
+      grants: Grants::everything(),
       console: object.console.unwrap_or(true),
     };
   }
@@ -280,23 +230,34 @@ pub fn resolve(policy: &Policy, context: &Context) -> Resolved {
     None => Access::Nothing,
   };
   let env = object.env.as_ref();
+  let names = |grant: Option<&Grant>, deny: Option<&Vec<String>>| Capability {
+    allow: grant.map_or(Access::Nothing, grant_names),
+    deny: deny.cloned().unwrap_or_default(),
+  };
   Resolved {
     mode,
-    read,
-    deny_read: dedup(deny_read),
-    write,
-    deny_write: dedup(deny_write),
-    net: object.net.as_ref().map_or(Access::Nothing, grant_names),
-    deny_net: object.deny_net.clone().unwrap_or_default(),
-    env: env.and_then(|e| e.allow.as_ref()).map_or(Access::Nothing, grant_names),
-    deny_env: env.and_then(|e| e.deny.clone()).unwrap_or_default(),
-    run,
-    deny_run: object.deny_run.clone().unwrap_or_default(),
-    ffi: object.ffi.as_ref().map_or(Access::Nothing, |g| grant_paths(g, context)),
-    deny_ffi: object.deny_ffi.as_ref().map(|l| context.paths(l)).unwrap_or_default(),
-    sys: object.sys.as_ref().map_or(Access::Nothing, grant_names),
-    deny_sys: object.deny_sys.clone().unwrap_or_default(),
-    import: object.allow_import.as_ref().map_or(Access::Nothing, grant_names),
+    grants: Grants {
+      read: Capability {
+        allow: read,
+        deny: dedup(deny_read),
+      },
+      write: Capability {
+        allow: write,
+        deny: dedup(deny_write),
+      },
+      ffi: Capability {
+        allow: object.ffi.as_ref().map_or(Access::Nothing, |g| grant_paths(g, context)),
+        deny: object.deny_ffi.as_ref().map(|l| context.paths(l)).unwrap_or_default(),
+      },
+      net: names(object.net.as_ref(), object.deny_net.as_ref()),
+      env: names(env.and_then(|e| e.allow.as_ref()), env.and_then(|e| e.deny.as_ref())),
+      run: Capability {
+        allow: run,
+        deny: object.deny_run.clone().unwrap_or_default(),
+      },
+      sys: names(object.sys.as_ref(), object.deny_sys.as_ref()),
+      import: names(object.allow_import.as_ref(), None),
+    },
     console: object.console.unwrap_or(false),
   }
 }
@@ -334,7 +295,7 @@ pub(crate) mod tests {
     let cwd = temp_project("strict");
     let policy = resolve_json(json!(null), &cwd);
     assert_eq!(
-      policy.read,
+      policy.grants.read.allow,
       Access::Only(vec![
         cwd.clone(),
         cwd.join("node_modules"),
@@ -343,34 +304,40 @@ pub(crate) mod tests {
         cwd.join("deno.lock"),
       ])
     );
-    assert_eq!(policy.write, Access::Only(vec![cwd.clone()]));
+    assert_eq!(policy.grants.write.allow, Access::Only(vec![cwd.clone()]));
     for denied in [
       cwd.join(".env"),
       cwd.join(".git"),
       PathBuf::from("/home/someone/.ssh"),
       PathBuf::from("/etc"),
     ] {
-      assert!(policy.deny_read.contains(&denied), "{denied:?} is denied");
+      assert!(policy.grants.read.deny.contains(&denied), "{denied:?} is denied");
     }
-    assert!(policy.deny_write.contains(&cwd.join("node_modules")));
+    assert!(policy.grants.write.deny.contains(&cwd.join("node_modules")));
     for config in ["deno.json", "package.json", "package-lock.json"] {
       assert!(
-        policy.deny_write.contains(&cwd.join(config)),
+        policy.grants.write.deny.contains(&cwd.join(config)),
         "{config} is not writable"
       );
     }
     assert!(
-      policy.deny_write.contains(&PathBuf::from("/elsewhere/tasks.ts")),
+      policy.grants.write.deny.contains(&PathBuf::from("/elsewhere/tasks.ts")),
       "task modules are not writable"
     );
     assert!(
-      !policy.deny_write.contains(&PathBuf::from("/etc")),
+      !policy.grants.write.deny.contains(&PathBuf::from("/etc")),
       "upstream does not list /etc for writes"
     );
-    for nothing in [&policy.net, &policy.env, &policy.run, &policy.sys, &policy.import] {
+    for nothing in [
+      &policy.grants.net.allow,
+      &policy.grants.env.allow,
+      &policy.grants.run.allow,
+      &policy.grants.sys.allow,
+      &policy.grants.import.allow,
+    ] {
       assert!(nothing.is_nothing());
     }
-    assert!(policy.ffi.is_nothing());
+    assert!(policy.grants.ffi.allow.is_nothing());
     assert!(!policy.console, "strict silences task output");
   }
 
@@ -381,7 +348,10 @@ pub(crate) mod tests {
       json!({ "mode": "custom", "denyRead": ["./b", "./a", "./b", "./a", "./c"] }),
       &cwd,
     );
-    assert_eq!(policy.deny_read, vec![cwd.join("b"), cwd.join("a"), cwd.join("c")]);
+    assert_eq!(
+      policy.grants.read.deny,
+      vec![cwd.join("b"), cwd.join("a"), cwd.join("c")]
+    );
   }
 
   #[test]
@@ -392,16 +362,16 @@ pub(crate) mod tests {
       ..context(&cwd)
     };
     let strict = resolve(&Policy::default(), &context);
-    assert!(strict.deny_write.contains(&cwd.join("main.ts")));
-    assert!(strict.deny_write.contains(&cwd.join("lib/util.ts")));
+    assert!(strict.grants.write.deny.contains(&cwd.join("main.ts")));
+    assert!(strict.grants.write.deny.contains(&cwd.join("lib/util.ts")));
     assert_eq!(
-      strict.write,
+      strict.grants.write.allow,
       Access::Only(vec![cwd.clone()]),
       "the rest of the project stays writable"
     );
     let custom = Policy::from_json(&json!({ "mode": "custom", "write": ["."], "denyWrite": [] })).unwrap();
     assert!(
-      resolve(&custom, &context).deny_write.is_empty(),
+      resolve(&custom, &context).grants.write.deny.is_empty(),
       "an explicit custom denyWrite replaces the defaults"
     );
   }
@@ -409,9 +379,9 @@ pub(crate) mod tests {
   #[test]
   fn unsafe_allows_everything_and_keeps_the_console() {
     let policy = resolve_json(json!("unsafe"), Path::new("/"));
-    assert_eq!(policy.read, Access::All);
-    assert_eq!(policy.net, Access::All);
-    assert!(policy.deny_read.is_empty());
+    assert_eq!(policy.grants.read.allow, Access::All);
+    assert_eq!(policy.grants.net.allow, Access::All);
+    assert!(policy.grants.read.deny.is_empty());
     assert!(policy.console);
   }
 
@@ -423,12 +393,12 @@ pub(crate) mod tests {
       &cwd,
     );
     assert_eq!(
-      policy.read,
+      policy.grants.read.allow,
       Access::Only(vec![cwd.join("data"), PathBuf::from("/home/someone/notes")])
     );
-    assert_eq!(policy.net, Access::Only(vec!["example.com:443".into()]));
-    assert_eq!(policy.env, Access::Only(vec!["LANG".into()]));
-    assert!(policy.deny_read.contains(&PathBuf::from("/etc")));
+    assert_eq!(policy.grants.net.allow, Access::Only(vec!["example.com:443".into()]));
+    assert_eq!(policy.grants.env.allow, Access::Only(vec!["LANG".into()]));
+    assert!(policy.grants.read.deny.contains(&PathBuf::from("/etc")));
     assert!(policy.console);
   }
 
@@ -436,9 +406,12 @@ pub(crate) mod tests {
   fn custom_with_explicit_deny_read_replaces_the_default_denies() {
     let cwd = temp_project("custom");
     let policy = resolve_json(json!({ "mode": "custom", "denyRead": ["./private"] }), &cwd);
-    assert_eq!(policy.deny_read, vec![cwd.join("private")]);
+    assert_eq!(policy.grants.read.deny, vec![cwd.join("private")]);
     let strict = resolve_json(json!({ "mode": "strict", "denyRead": ["./private"] }), &cwd);
-    assert!(strict.deny_read.contains(&cwd.join("private")) && strict.deny_read.contains(&PathBuf::from("/etc")));
+    assert!(
+      strict.grants.read.deny.contains(&cwd.join("private"))
+        && strict.grants.read.deny.contains(&PathBuf::from("/etc"))
+    );
   }
 
   #[test]
@@ -454,12 +427,12 @@ pub(crate) mod tests {
       PathBuf::from("/proc/self/environ")
     );
     let policy = resolve_json(json!({ "read": ["./link"] }), &cwd);
-    assert_eq!(policy.read, Access::Only(vec![target]));
+    assert_eq!(policy.grants.read.allow, Access::Only(vec![target]));
   }
 
   #[test]
   fn legacy_run_switches_allow_subprocesses() {
     let policy = resolve_json(json!({ "node": { "allowChildProcess": true } }), Path::new("/"));
-    assert_eq!(policy.run, Access::All);
+    assert_eq!(policy.grants.run.allow, Access::All);
   }
 }

@@ -4,7 +4,7 @@
 //! the program itself (Deno allows them because a Deno worker is usually
 //! the program's own code). In knit's workers these ops refuse with
 //! NotCapable; the main thread keeps Deno's behaviour. `Deno.exit` is
-//! guarded separately (it throws in pool workers: `04_worker.js`).
+//! guarded separately (it throws in pool workers: `08_worker.js`).
 //!
 //! Ops are swapped by the runtime's op middleware, so every route to them is
 //! covered (`Deno.chdir` and `process.chdir`, `process.abort` and the

@@ -70,7 +70,7 @@ impl WorkerRuntimeFactory for DenoWorkerFactory {
     confine_runtime(&mut worker.js_runtime)?;
     confine_stdio(
       &mut worker.js_runtime.op_state().borrow_mut(),
-      matches!(args.policy.read, Access::All),
+      matches!(args.policy.grants.read.allow, Access::All),
       args.policy.console,
     )?;
     Ok(Box::new(PoolWorker(worker)))

@@ -12,7 +12,7 @@ import {
   shouldWake,
 } from "ext:deno_knitting/01_lane.js";
 import { encode } from "ext:deno_knitting/02_codec.js";
-import { LaneStats } from "ext:deno_knitting/03_host_stats.js";
+import { LaneStats } from "ext:deno_knitting/06_host_stats.js";
 
 export const LIVE = 1;
 export const SETTLED = 2;

@@ -1,6 +1,6 @@
-// The worker side of a lane: after start-up (04_worker_tasks.js) it serves:
+// The worker side of a lane: after start-up (06_worker_tasks.js) it serves:
 // claim requests, run them, reply, publish, spin briefly, park. Its methods
-// mirror the host's (03_host.js): the host produces requests and consumes
+// mirror the host's (08_host.js): the host produces requests and consumes
 // replies, the worker consumes requests and produces replies, both through
 // the one ring implementation in 01_lane.js. PROTOCOL.md has the protocol.
 import {
@@ -33,8 +33,8 @@ import {
   timedStatus,
 } from "ext:deno_knitting/01_lane.js";
 import { decode, encode, encodeReason, isExternal } from "ext:deno_knitting/02_codec.js";
-import { abortToolkit, guardWorker, loadTasks, runBootstrap, TASK_BRAND } from "ext:deno_knitting/04_worker_tasks.js";
-import { debugLogger } from "ext:deno_knitting/05_options.js";
+import { abortToolkit, guardWorker, loadTasks, runBootstrap, TASK_BRAND } from "ext:deno_knitting/06_worker_tasks.js";
+import { debugLogger } from "ext:deno_knitting/03_options.js";
 
 export { TASK_BRAND };
 

@@ -29,8 +29,8 @@ import {
   Spinner,
 } from "ext:deno_knitting/01_lane.js";
 import { decode } from "ext:deno_knitting/02_codec.js";
-import { HostLane, LIVE, newCall, SETTLED } from "ext:deno_knitting/03_host_lane.js";
-import { poolStats, SAMPLE_EVERY } from "ext:deno_knitting/03_host_stats.js";
+import { HostLane, LIVE, newCall, SETTLED } from "ext:deno_knitting/07_host_lane.js";
+import { poolStats, SAMPLE_EVERY } from "ext:deno_knitting/06_host_stats.js";
 import {
   AbortSignalPoolExhaustedError,
   HardTimeoutError,
@@ -38,9 +38,9 @@ import {
   TaskTimeoutError,
   WorkerCrashedError,
 } from "ext:deno_knitting/00_values.js";
-import { debugLogger, logPoolSetup } from "ext:deno_knitting/05_options.js";
-import { anyLane, balancer } from "ext:deno_knitting/06_balance.js";
-import { InlineLane } from "ext:deno_knitting/07_inline.js";
+import { debugLogger, logPoolSetup } from "ext:deno_knitting/03_options.js";
+import { anyLane, balancer } from "ext:deno_knitting/04_balance.js";
+import { InlineLane } from "ext:deno_knitting/05_inline.js";
 
 /** At most this many re-checks of the response rings before parking. */
 const HOST_SPIN = 2000;
