@@ -11,6 +11,8 @@
 //
 // `encode` returns false, having published nothing, when the lane's payload
 // budget is spent: the caller keeps the value and tries again later.
+// `owner` and `lane` name the lane to the payload ops: `owner` is the pool's
+// id on the host and the worker loop's token in a worker (ext/src/ops.rs).
 import { core } from "ext:core/mod.js";
 import { op_knitting_put_bytes, op_knitting_take_bytes } from "ext:core/ops";
 import { HEADER_LEN, HEADER_TAG, L } from "ext:deno_knitting/01_lane.js";
@@ -58,7 +60,7 @@ function setHead(view, at, tag, len) {
   view.u32[w + HEADER_LEN] = len;
 }
 
-function encodeText(tag, text, view, at, pool, lane) {
+function encodeText(tag, text, view, at, owner, lane) {
   const length = text.length;
   if (length <= INLINE_CHARS) {
     const u16 = view.u16;
@@ -70,17 +72,17 @@ function encodeText(tag, text, view, at, pool, lane) {
   // Longer text goes in the structured serializer's form: on QuickJS that
   // is ~4x faster than converting to UTF-8 (0.7 against 0.15 GB/s for
   // one-byte strings, bench/bytes.ts), and it keeps lone surrogates.
-  return encodeBytes(tag | SERIALIZED, core.serialize(text), view, at, pool, lane);
+  return encodeBytes(tag | SERIALIZED, core.serialize(text), view, at, owner, lane);
 }
 
-function encodeBytes(tag, bytes, view, at, pool, lane) {
+function encodeBytes(tag, bytes, view, at, owner, lane) {
   const length = bytes.byteLength;
   if (length <= L.inlineBytes) {
     view.u8.set(bytes, at + L.slotInline);
     setHead(view, at, tag, length);
     return true;
   }
-  const handle = op_knitting_put_bytes(pool, lane, bytes);
+  const handle = op_knitting_put_bytes(owner, lane, bytes);
   if (handle < 0) return false;
   view.f64[(at + L.slotNumber) >> 3] = handle;
   setHead(view, at, tag | EXTERNAL, length);
@@ -153,7 +155,7 @@ function check(value, path, seen) {
  * Encode `value` into the slot at byte `at` of `view`. Throws a TypeError
  * (and writes nothing the other side can see) when the value cannot be sent.
  */
-export function encode(value, view, at, pool, lane, path = "arg") {
+export function encode(value, view, at, owner, lane, path = "arg") {
   switch (typeof value) {
     case "undefined":
       setHead(view, at, Tag.UNDEFINED, 0);
@@ -166,50 +168,50 @@ export function encode(value, view, at, pool, lane, path = "arg") {
       setHead(view, at, Tag.NUMBER, 0);
       return true;
     case "string":
-      return encodeText(Tag.STRING, value, view, at, pool, lane);
+      return encodeText(Tag.STRING, value, view, at, owner, lane);
     case "bigint":
-      return encodeText(Tag.BIGINT, value.toString(16), view, at, pool, lane);
+      return encodeText(Tag.BIGINT, value.toString(16), view, at, owner, lane);
     case "symbol": {
       const key = Symbol.keyFor(value);
       if (key === undefined) break;
-      return encodeText(Tag.SYMBOL, key, view, at, pool, lane);
+      return encodeText(Tag.SYMBOL, key, view, at, owner, lane);
     }
     case "object":
       if (value === null) {
         setHead(view, at, Tag.NULL, 0);
         return true;
       }
-      if (getPrototypeOf(value) === Uint8Array.prototype) return encodeBytes(Tag.BYTES, value, view, at, pool, lane);
+      if (getPrototypeOf(value) === Uint8Array.prototype) return encodeBytes(Tag.BYTES, value, view, at, owner, lane);
       if (value instanceof ArrayBuffer && !(value instanceof SharedArrayBuffer)) {
-        return encodeBytes(Tag.ARRAY_BUFFER, new Uint8Array(value), view, at, pool, lane);
+        return encodeBytes(Tag.ARRAY_BUFFER, new Uint8Array(value), view, at, owner, lane);
       }
       if (value instanceof Error) {
-        return encodeText(Tag.ERROR, JSON.stringify(errorRecord(value)), view, at, pool, lane);
+        return encodeText(Tag.ERROR, JSON.stringify(errorRecord(value)), view, at, owner, lane);
       }
-      if (isNumericArray(value)) return encodeNumericArray(value, view, at, pool, lane, path);
+      if (isNumericArray(value)) return encodeNumericArray(value, view, at, owner, lane, path);
       if (value instanceof DataView) {
         return encodeBytes(
           Tag.DATA_VIEW,
           new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
           view,
           at,
-          pool,
+          owner,
           lane,
         );
       }
       if (value instanceof Envelope) {
         const { header, payload } = /** @type {any} */ (value);
         check(header, `${path}.header`, new Set());
-        return encodeBytes(Tag.ENVELOPE, core.serialize([header, payload]), view, at, pool, lane);
+        return encodeBytes(Tag.ENVELOPE, core.serialize([header, payload]), view, at, owner, lane);
       }
       if (isArray(value) || isPlainObject(value)) {
-        if (isSmallExactJson(value)) return encodeText(Tag.JSON, JSON.stringify(value), view, at, pool, lane);
+        if (isSmallExactJson(value)) return encodeText(Tag.JSON, JSON.stringify(value), view, at, owner, lane);
         check(value, path, new Set());
-        return encodeBytes(Tag.STRUCTURED, core.serialize(value), view, at, pool, lane);
+        return encodeBytes(Tag.STRUCTURED, core.serialize(value), view, at, owner, lane);
       }
       if (value instanceof Map || value instanceof Set || isStructuredLeaf(value)) {
         check(value, path, new Set());
-        return encodeBytes(Tag.STRUCTURED, core.serialize(value), view, at, pool, lane);
+        return encodeBytes(Tag.STRUCTURED, core.serialize(value), view, at, owner, lane);
       }
   }
   throw unsupported(path, value);
@@ -277,7 +279,7 @@ function isExactInJson(value, depth) {
   return true;
 }
 
-function encodeNumericArray(array, view, at, pool, lane, path) {
+function encodeNumericArray(array, view, at, owner, lane, path) {
   const packed = new Float64Array(array.length);
   for (let i = 0; i < array.length; i++) {
     if (typeof array[i] !== "number") {
@@ -285,7 +287,7 @@ function encodeNumericArray(array, view, at, pool, lane, path) {
     }
     packed[i] = array[i];
   }
-  return encodeBytes(Tag.NUMERIC_ARRAY, new Uint8Array(packed.buffer), view, at, pool, lane);
+  return encodeBytes(Tag.NUMERIC_ARRAY, new Uint8Array(packed.buffer), view, at, owner, lane);
 }
 
 function errorRecord(error) {
@@ -307,11 +309,11 @@ function safeCause(cause) {
 }
 
 /** Encode a rejection reason: Errors keep name, message, stack and cause; other values go as they are. */
-export function encodeReason(reason, view, at, pool, lane) {
+export function encodeReason(reason, view, at, owner, lane) {
   try {
-    return encode(reason, view, at, pool, lane, "thrown value");
+    return encode(reason, view, at, owner, lane, "thrown value");
   } catch {
-    return encodeText(Tag.STRING, String(reason), view, at, pool, lane);
+    return encodeText(Tag.STRING, String(reason), view, at, owner, lane);
   }
 }
 
@@ -336,22 +338,22 @@ function reviveError(record) {
   return error;
 }
 
-function decodeText(view, at, tag, len, pool, lane) {
-  if (tag & SERIALIZED) return core.deserialize(decodeBytes(view, at, tag, len, pool, lane));
+function decodeText(view, at, tag, len, owner, lane) {
+  if (tag & SERIALIZED) return core.deserialize(decodeBytes(view, at, tag, len, owner, lane));
   const base = (at + L.slotInline) >> 1;
   // One call for the whole string (on QuickJS ~40 % faster than appending
   // a character at a time, even for 5 characters).
   return String.fromCharCode.apply(null, view.u16.subarray(base, base + (len >> 1)));
 }
 
-function decodeBytes(view, at, tag, len, pool, lane) {
-  if (tag & EXTERNAL) return op_knitting_take_bytes(pool, lane, view.f64[(at + L.slotNumber) >> 3]);
+function decodeBytes(view, at, tag, len, owner, lane) {
+  if (tag & EXTERNAL) return op_knitting_take_bytes(owner, lane, view.f64[(at + L.slotNumber) >> 3]);
   const start = at + L.slotInline;
   return view.u8.slice(start, start + len);
 }
 
 /** Decode the slot at byte `at` of `view` into a fresh value (nothing aliases the slot). */
-export function decode(view, at, pool, lane) {
+export function decode(view, at, owner, lane) {
   const w = at >> 2;
   const tag = view.u32[w + HEADER_TAG];
   const len = view.u32[w + HEADER_LEN];
@@ -367,33 +369,33 @@ export function decode(view, at, pool, lane) {
     case Tag.NUMBER:
       return view.f64[(at + L.slotNumber) >> 3];
     case Tag.STRING:
-      return decodeText(view, at, tag, len, pool, lane);
+      return decodeText(view, at, tag, len, owner, lane);
     case Tag.BIGINT: {
-      const hex = decodeText(view, at, tag, len, pool, lane);
+      const hex = decodeText(view, at, tag, len, owner, lane);
       return hex[0] === "-" ? -BigInt("0x" + hex.slice(1)) : BigInt("0x" + hex);
     }
     case Tag.BYTES:
-      return decodeBytes(view, at, tag, len, pool, lane);
+      return decodeBytes(view, at, tag, len, owner, lane);
     case Tag.ARRAY_BUFFER: {
-      const bytes = decodeBytes(view, at, tag, len, pool, lane);
+      const bytes = decodeBytes(view, at, tag, len, owner, lane);
       return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
         ? bytes.buffer
         : bytes.slice().buffer;
     }
     case Tag.STRUCTURED:
-      return core.deserialize(decodeBytes(view, at, tag, len, pool, lane));
+      return core.deserialize(decodeBytes(view, at, tag, len, owner, lane));
     case Tag.JSON:
-      return JSON.parse(decodeText(view, at, tag, len, pool, lane));
+      return JSON.parse(decodeText(view, at, tag, len, owner, lane));
     case Tag.ERROR:
-      return reviveError(JSON.parse(decodeText(view, at, tag, len, pool, lane)));
+      return reviveError(JSON.parse(decodeText(view, at, tag, len, owner, lane)));
     case Tag.DATA_VIEW: {
-      const bytes = decodeBytes(view, at, tag, len, pool, lane);
+      const bytes = decodeBytes(view, at, tag, len, owner, lane);
       return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
     case Tag.SYMBOL:
-      return Symbol.for(decodeText(view, at, tag, len, pool, lane));
+      return Symbol.for(decodeText(view, at, tag, len, owner, lane));
     case Tag.NUMERIC_ARRAY: {
-      let bytes = decodeBytes(view, at, tag, len, pool, lane);
+      let bytes = decodeBytes(view, at, tag, len, owner, lane);
       if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
       const packed = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 3);
       const array = new NumericArray(packed.length);
@@ -401,7 +403,7 @@ export function decode(view, at, pool, lane) {
       return array;
     }
     case Tag.ENVELOPE: {
-      const [header, payload] = core.deserialize(decodeBytes(view, at, tag, len, pool, lane));
+      const [header, payload] = core.deserialize(decodeBytes(view, at, tag, len, owner, lane));
       return new Envelope(header, payload);
     }
   }

@@ -288,6 +288,32 @@ export function normalizePoolOptions(options = {}) {
  * A task's `timeout` as { ms, ok, value } (what the call settles with when it
  * fires), or null for none. Negative, NaN or missing times mean no timeout.
  */
+/** What Rust is told of a new pool (`PoolSpec` in ext/src/pool.rs): threads,
+ *  the task table and tuning the workers read, limits, the policy, and the
+ *  program's modules the workers load. */
+export function poolSpec(tasks, options, abortSlots) {
+  return {
+    threads: options.threads,
+    tasks: tasks.map(({ key, url, at, abortSignal }) => ({ key, url, at, abortSignal })),
+    worker: { ...options.worker, debug: options.debug, steal: options.steal, threads: options.threads },
+    abortSlots,
+    maxPayloadBytes: options.payload.maxPayloadBytes,
+    payloadMaxByteLength: options.payload.maxByteLength,
+    payloadMode: options.payload.mode,
+    maxHeapMb: options.resourceLimits.maxHeapMb,
+    stackMb: options.resourceLimits.stackMb,
+    maxOpenFiles: options.resourceLimits.maxOpenFiles,
+    permission: options.permission,
+    // The program's code the workers load (unchecked, readable under strict).
+    modules: [
+      ...new Set([
+        ...tasks.flatMap((t) => (t.href ? [t.url, t.href] : [t.url])),
+        ...(options.worker.bootstrap ? [options.worker.bootstrap.url] : []),
+      ]),
+    ],
+  };
+}
+
 export function normalizeTimeout(timeout) {
   if (typeof timeout === "number") return timeout >= 0 ? { ms: timeout, ok: false, value: undefined } : null;
   if (!isObject(timeout) || !(typeof timeout.time === "number" && timeout.time >= 0)) return null;

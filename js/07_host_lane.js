@@ -1,6 +1,7 @@
 // One lane as the host sees it (the request ring it produces into, the
 // response ring it drains, its backlog and abort slots), and one call's state.
 import { op_knitting_lane_buffer, op_knitting_wake_worker } from "ext:core/ops";
+import { core } from "ext:core/mod.js";
 import {
   L,
   LaneView,
@@ -79,6 +80,40 @@ export class HostLane {
   renew() {
     this.attach();
     if (this.backlog.length > 0) this.requests.setBacklog(true);
+  }
+
+  /**
+   * The lane's worker died. Of the calls it was sent (`calls`: the pool's
+   * table), the live ones it never claimed go back to the front of the
+   * backlog, in order, for its successor (their timeouts start again once
+   * that one is ready). Returned for the pool to fail and release: the ones
+   * it claimed (they may have run) and settled ones whose reply will not come.
+   */
+  takeBack(calls) {
+    const claimed = this.requests.consumed();
+    const resend = [];
+    const gone = [];
+    for (const c of calls) {
+      if (c === undefined || c.lane !== this || !c.sent) continue;
+      if (c.state !== LIVE || ((c.seq - claimed) | 0) < 0) {
+        gone.push(c);
+        continue;
+      }
+      c.sent = false;
+      resend.push(c);
+      if (c.timer !== null || c.hardTimer !== null) {
+        if (c.timer !== null) core.cancelTimer(c.timer);
+        if (c.hardTimer !== null) core.cancelTimer(c.hardTimer);
+        c.timer = c.hardTimer = null;
+        this.untimed.push(c);
+      }
+    }
+    if (resend.length > 0) {
+      resend.sort((a, b) => (a.seq - b.seq) | 0);
+      this.backlog.unshift(...resend);
+      this.requests.setBacklog(true);
+    }
+    return gone;
   }
 
   /** Encode one call into the next request slot; false when the payload budget says wait. Throws if unsendable. */

@@ -38,7 +38,7 @@ import {
   TaskTimeoutError,
   WorkerCrashedError,
 } from "ext:deno_knitting/00_values.js";
-import { debugLogger, logPoolSetup } from "ext:deno_knitting/03_options.js";
+import { debugLogger, logPoolSetup, poolSpec } from "ext:deno_knitting/03_options.js";
 import { anyLane, balancer } from "ext:deno_knitting/04_balance.js";
 import { InlineLane } from "ext:deno_knitting/05_inline.js";
 
@@ -99,26 +99,7 @@ export class HostPool {
     const abortSlots = tasks.some((t) => t.abortSignal) ? options.abortSignalCapacity : 0;
     this.#steal = options.steal;
     this.#choose = balancer(options.balancer);
-    this.#id = op_knitting_pool_create({
-      threads: options.threads,
-      tasks: tasks.map(({ key, url, at, abortSignal }) => ({ key, url, at, abortSignal })),
-      worker: { ...options.worker, debug: options.debug, steal: options.steal, threads: options.threads },
-      abortSlots,
-      maxPayloadBytes: options.payload.maxPayloadBytes,
-      payloadMaxByteLength: options.payload.maxByteLength,
-      payloadMode: options.payload.mode,
-      maxHeapMb: options.resourceLimits.maxHeapMb,
-      stackMb: options.resourceLimits.stackMb,
-      maxOpenFiles: options.resourceLimits.maxOpenFiles,
-      permission: options.permission,
-      // The program's code the workers load (unchecked, readable under strict).
-      modules: [
-        ...new Set([
-          ...tasks.flatMap((t) => (t.href ? [t.url, t.href] : [t.url])),
-          ...(options.worker.bootstrap ? [options.worker.bootstrap.url] : []),
-        ]),
-      ],
-    });
+    this.#id = op_knitting_pool_create(poolSpec(tasks, options, abortSlots));
     this.#lanes = [];
     for (let i = 0; i < options.threads; i++) this.#lanes.push(new HostLane(this.#id, i, abortSlots));
     this.#allLanes = this.#lanes;
@@ -460,31 +441,11 @@ export class HostPool {
       lane.watched = false;
       this.#watching--;
     }
-    // Requests the worker never claimed go again, in order, to its successor;
-    // the ones it claimed may have run, so they fail.
-    const claimed = lane.requests.consumed();
-    const resend = [];
-    for (const c of this.#calls) {
-      if (c === undefined || c.lane !== lane || !c.sent) continue;
-      if (c.state === LIVE && ((c.seq - claimed) | 0) >= 0) {
-        c.sent = false;
-        resend.push(c);
-        // Its timeouts start again once the new worker is ready.
-        if (c.timer !== null || c.hardTimer !== null) {
-          if (c.timer !== null) core.cancelTimer(c.timer);
-          if (c.hardTimer !== null) core.cancelTimer(c.hardTimer);
-          c.timer = c.hardTimer = null;
-          lane.untimed.push(c);
-        }
-      } else {
-        this.#finish(c, false, crash);
-        this.#release(c);
-      }
-    }
-    if (resend.length > 0) {
-      resend.sort((a, b) => (a.seq - b.seq) | 0);
-      lane.backlog.unshift(...resend);
-      lane.requests.setBacklog(true);
+    // What the worker claimed may have run, so it fails; the rest goes to
+    // its successor.
+    for (const c of lane.takeBack(this.#calls)) {
+      this.#finish(c, false, crash);
+      this.#release(c);
     }
     lane.untimed = lane.untimed.filter((c) => c.state === LIVE);
     if (this.#closed) return;

@@ -18,7 +18,8 @@
 //!
 //! Invariant: only the worker of the current generation changes the lane
 //! (its death, its ops); an abandoned worker that wakes up later is ignored
-//! and writes only into memory no one reads any more.
+//! and writes only into memory no one reads any more. Every change of state
+//! is a method here; the pool, the worker thread and the ops call them.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::AtomicU32;
@@ -101,6 +102,23 @@ impl Lane {
 
   pub fn is_closing(&self) -> bool {
     self.memory().load(Word::LaneState) == LANE_CLOSING
+  }
+
+  pub fn is_dead(&self) -> bool {
+    self.memory().load(Word::LaneState) == LANE_DEAD
+  }
+
+  /// The worker found its tasks and serves: STARTING -> READY (a lane that
+  /// closed or died meanwhile stays as it is). The host starts the
+  /// timeouts of calls queued here once it sees READY.
+  pub fn ready(&self) {
+    let _ = self.memory().word(Word::LaneState).compare_exchange(
+      LANE_STARTING,
+      LANE_READY,
+      Ordering::SeqCst,
+      Ordering::SeqCst,
+    );
+    self.host_bell.ring();
   }
 
   /// Worker `generation` cannot serve any more: record why and tell the

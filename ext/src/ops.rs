@@ -18,9 +18,6 @@ use crate::buffers;
 use crate::errors::KnittingError;
 use crate::lane::Lane;
 use crate::layout::JsLayout;
-use crate::layout::Word;
-use crate::layout::LANE_READY;
-use crate::layout::LANE_STARTING;
 use crate::pool::KnittingHost;
 use crate::pool::Pool;
 use crate::pool::PoolSpec;
@@ -220,15 +217,7 @@ pub fn op_knitting_worker_init(state: &mut OpState) -> Result<WorkerInit, Knitti
 /// The worker found its tasks and serves.
 #[op2(fast)]
 pub fn op_knitting_worker_ready(state: &mut OpState, #[smi] token: u32) -> Result<(), KnittingError> {
-  let lane = worker_lane(state, token)?;
-  let _ = lane.memory().word(Word::LaneState).compare_exchange(
-    LANE_STARTING,
-    LANE_READY,
-    std::sync::atomic::Ordering::SeqCst,
-    std::sync::atomic::Ordering::SeqCst,
-  );
-  // The host starts the timeouts of calls queued here once it sees READY.
-  lane.host_bell.ring();
+  worker_lane(state, token)?.ready();
   Ok(())
 }
 

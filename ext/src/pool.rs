@@ -55,7 +55,7 @@ impl Pool {
   /// Replace a dead lane's worker; false when the lane keeps failing to
   /// start and stays dead. Blocks until the old thread has ended.
   pub fn replace_worker(&self, lane: &Arc<Lane>) -> Result<bool, KnittingError> {
-    if lane.memory().load(Word::LaneState) != LANE_DEAD || lane.startup_failures() >= MAX_STARTUP_FAILURES {
+    if !lane.is_dead() || lane.startup_failures() >= MAX_STARTUP_FAILURES {
       return Ok(false);
     }
     lane.end_worker();
