@@ -62,6 +62,12 @@ if [ ${#filter[@]} -eq 0 ] && [ "$files_given" = no ]; then
   out=$(cargo run --release -q -p knitting-embed 2>&1)
   echo "$out"
   grep -q "^squares: 1 4 9 16 25$" <<<"$out" || { echo "!! examples/embed did not print the squares"; exit 1; }
+  # More of the API on deno_core alone: a timeout that interrupts a stuck
+  # worker, an error class, 1 MiB each way, an object.
+  out=$(cargo run --release -q -p knitting-embed -- examples/embed/more.js 2>&1)
+  echo "$out"
+  want='more: 10 | TaskTimeoutError: Task timeout | RangeError: out of range | 1048576 | true | {"a":1,"seen":true}'
+  grep -qxF "$want" <<<"$out" || { echo "!! examples/embed/more.js printed something else"; exit 1; }
 fi
 
 passed=0
