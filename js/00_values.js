@@ -1,5 +1,13 @@
 // Value types of the Knitting API that travel with their own codec tags:
-// NumericArray (packed float64) and Envelope (a header plus a byte body).
+// NumericArray (packed float64) and Envelope (a header plus a byte body);
+// the error classes; the clock a task's toolkit gives it.
+import { op_knitting_now } from "ext:core/ops";
+
+/** `toolkit.now()`: the runtime's `performance.now()`, as task code knows
+ *  it (Knitting's own clock in a runtime without Web APIs). */
+export function taskNow() {
+  return globalThis.performance ? performance.now() : op_knitting_now();
+}
 
 const NUMERIC_BRAND = Symbol.for("knitting.numericArray");
 

@@ -3,7 +3,8 @@
 // the first of a burst in a microtask and anything past `batchSize` after a
 // visit to the event loop, so a burst cannot starve timers and I/O.
 // Inline code runs with the host's privileges and cannot be interrupted.
-import { op_knitting_now, op_knitting_turn_event_loop } from "ext:core/ops";
+import { op_knitting_turn_event_loop } from "ext:core/ops";
+import { taskNow } from "ext:deno_knitting/00_values.js";
 
 export class InlineLane {
   /** `complete(call, ok, value)` settles and releases a call. */
@@ -54,7 +55,7 @@ export class InlineLane {
       result = call.task.abortSignal
         ? f(arg, {
             hasAborted: () => call.abortRequested,
-            now: () => (globalThis.performance ? performance.now() : op_knitting_now()),
+            now: taskNow,
           })
         : f(arg);
     } catch (error) {

@@ -1,7 +1,7 @@
 // What a worker runs before it serves: the host's `worker.bootstrap`, the
 // task modules its table names, and the guards task code runs under.
-import { op_knitting_now } from "ext:core/ops";
 import { core } from "ext:core/mod.js";
+import { taskNow } from "ext:deno_knitting/00_values.js";
 import { L } from "ext:deno_knitting/01_lane.js";
 
 export const TASK_BRAND = Symbol.for("task");
@@ -69,9 +69,7 @@ export function abortToolkit(i32, signal) {
   const bit = 1 << (signal & 31);
   return {
     hasAborted: () => (Atomics.load(i32, word) & bit) !== 0,
-    // The runtime's clock, as task code knows it (Knitting's own where a
-    // runtime has no Web APIs).
-    now: () => (globalThis.performance ? performance.now() : op_knitting_now()),
+    now: taskNow,
   };
 }
 

@@ -38,8 +38,7 @@ fn host_pool(state: &OpState, pool: u32) -> Result<Arc<Pool>, KnittingError> {
 /// The worker's own lane, for the holder of the token only.
 fn worker_lane(state: &OpState, token: u32) -> Result<Arc<Lane>, KnittingError> {
   let worker = state.try_borrow::<KnittingWorker>().ok_or(KnittingError::NotAWorker)?;
-  // An abandoned worker that woke up no longer owns the lane.
-  if worker.token != token || worker.generation != worker.lane.generation() {
+  if !worker.owns_lane(token) {
     return Err(KnittingError::Refused);
   }
   Ok(worker.lane.clone())
@@ -50,7 +49,7 @@ fn worker_lane(state: &OpState, token: u32) -> Result<Arc<Lane>, KnittingError> 
 /// the lanes of its own pool only, to steal work).
 fn lane_of(state: &OpState, owner: u32, lane: u32) -> Result<Arc<Lane>, KnittingError> {
   if let Some(worker) = state.try_borrow::<KnittingWorker>() {
-    if worker.token != owner || worker.generation != worker.lane.generation() {
+    if !worker.owns_lane(owner) {
       return Err(KnittingError::Refused);
     }
     return worker

@@ -51,6 +51,14 @@ pub struct KnittingWorker {
   pub init: Arc<PoolInit>,
 }
 
+impl KnittingWorker {
+  /// Whether `token` is the worker loop's and this worker still serves its
+  /// lane (an abandoned worker that woke up no longer does).
+  pub fn owns_lane(&self, token: u32) -> bool {
+    self.token == token && self.generation == self.lane.generation()
+  }
+}
+
 /// What every worker loop of a pool starts from (js/08_worker.js reads it).
 #[derive(Clone, Serialize)]
 pub struct PoolInit {

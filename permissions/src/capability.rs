@@ -16,6 +16,15 @@ impl<T> Access<T> {
   pub fn is_nothing(&self) -> bool {
     matches!(self, Access::Nothing) || matches!(self, Access::Only(list) if list.is_empty())
   }
+
+  /// The same access over other items (names as paths, paths as text).
+  pub fn map<'a, U>(&'a self, f: impl FnMut(&'a T) -> U) -> Access<U> {
+    match self {
+      Access::Nothing => Access::Nothing,
+      Access::All => Access::All,
+      Access::Only(list) => Access::Only(list.iter().map(f).collect()),
+    }
+  }
 }
 
 /// One capability: what it allows, and what stays denied within that (a
@@ -27,13 +36,6 @@ pub struct Capability<T> {
 }
 
 impl<T> Capability<T> {
-  pub fn nothing() -> Self {
-    Self {
-      allow: Access::Nothing,
-      deny: vec![],
-    }
-  }
-
   pub fn all() -> Self {
     Self {
       allow: Access::All,
@@ -43,6 +45,14 @@ impl<T> Capability<T> {
 
   pub fn only(allow: Access<T>) -> Self {
     Self { allow, deny: vec![] }
+  }
+
+  /// The same capability over other items, allow and deny alike.
+  pub fn map<'a, U>(&'a self, mut f: impl FnMut(&'a T) -> U) -> Capability<U> {
+    Capability {
+      allow: self.allow.map(&mut f),
+      deny: self.deny.iter().map(f).collect(),
+    }
   }
 }
 

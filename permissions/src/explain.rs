@@ -35,14 +35,7 @@ impl Display for Shown<'_> {
 }
 
 fn paths(capability: &Capability<PathBuf>) -> Capability<Shown<'_>> {
-  Capability {
-    allow: match &capability.allow {
-      Access::Nothing => Access::Nothing,
-      Access::All => Access::All,
-      Access::Only(list) => Access::Only(list.iter().map(Shown).collect()),
-    },
-    deny: capability.deny.iter().map(Shown).collect(),
-  }
+  capability.map(Shown)
 }
 
 /// The allow and deny lists of a resolved policy, one capability a block.

@@ -30,15 +30,7 @@ fn name_capability(allow: &Option<Vec<String>>, deny: &Option<Vec<String>>) -> C
 }
 
 fn path_capability(allow: &Option<Vec<String>>, deny: &Option<Vec<String>>, context: &Context) -> Capability<PathBuf> {
-  let paths = |list: &[String]| list.iter().map(|p| context.path(p)).collect();
-  Capability {
-    allow: match names(allow) {
-      Access::Only(list) => Access::Only(paths(&list)),
-      Access::All => Access::All,
-      Access::Nothing => Access::Nothing,
-    },
-    deny: paths(deny.as_deref().unwrap_or_default()),
-  }
+  name_capability(allow, deny).map(|p| context.path(p))
 }
 
 /// The host's grants from its `deno_permissions` options (paths resolved
